@@ -1,6 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Mesh.Node.Cli;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+return await HealthMeshCli.RunAsync(args, Console.Out, Console.Error);

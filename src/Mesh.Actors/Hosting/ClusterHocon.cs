@@ -1,0 +1,27 @@
+using System.Globalization;
+using Mesh.Contracts.Configuration;
+
+namespace Mesh.Actors.Hosting;
+
+/// <summary>The cluster settings that Akka.Hosting's options do not expose, as HOCON derived from the options.</summary>
+public static class ClusterHocon
+{
+    // Roles are written here, quoted, because Akka.Hosting writes ClusterOptions.Roles unquoted and ':' breaks HOCON.
+    public static string From(MeshOptions o, IEnumerable<string> roles) => $$"""
+        akka.cluster {
+          roles = [{{string.Join(", ", roles.Select(r => $"\"{r}\""))}}]
+          split-brain-resolver {
+            active-strategy = keep-majority
+            stable-after = {{Duration(o.Cluster.StableAfter)}}
+          }
+          failure-detector {
+            heartbeat-interval = {{Duration(o.Cluster.HeartbeatInterval)}}
+            acceptable-heartbeat-pause = {{Duration(o.Cluster.AcceptableHeartbeatPause)}}
+          }
+          # A downed node leaves for good: its process exits and its supervisor restarts it as a new incarnation.
+          run-coordinated-shutdown-when-down = on
+        }
+        """;
+
+    public static string Duration(TimeSpan t) => ((long)Math.Ceiling(t.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
+}

@@ -1,0 +1,79 @@
+using System.Security.Cryptography.X509Certificates;
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Mesh.Actors.Failover;
+using Mesh.Actors.Serialization;
+using Mesh.Contracts.Configuration;
+using Mesh.Contracts.Messages;
+
+namespace Mesh.Actors.Hosting;
+
+/// <summary>
+/// The one place the mesh's actor system is wired: remoting, cluster membership and downing, the
+/// serializer, and the failover coordinator singleton. The node, the demo and the cluster tests all
+/// call <see cref="AddHealthMesh"/>, so what the tests prove is what runs.
+/// </summary>
+public static class MeshHostingExtensions
+{
+    public static AkkaConfigurationBuilder AddHealthMesh(this AkkaConfigurationBuilder builder, MeshOptions options,
+        IConfigEnvironment environment, MeshHostingOverrides? overrides = null)
+    {
+        overrides ??= new MeshHostingOverrides();
+        var node = options.Node;
+        var region = options.FindRegion(node.Region) ?? throw new ArgumentException($"Node:Region '{node.Region}' is not among Regions", nameof(options));
+
+        builder
+            .ConfigureLoggers(setup =>
+            {
+                setup.ClearLoggers();
+                setup.AddLoggerFactory();
+            })
+            .AddHocon(ClusterHocon.From(options, [ClusterRoles.Region(region.Name!), ClusterRoles.Node(node.Name!), region.Kind!]), HoconAddMode.Prepend)
+            .WithRemoting(RemotingFrom(options, environment))
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = node.SeedNodes.Select(s => overrides.ThrottledTransport ? ToThrottled(s) : s).ToArray(),
+                MinimumNumberOfMembers = options.MinimumMembers,
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
+            .WithCustomSerializer(MeshMessageSerializer.Name, [typeof(IMeshMessage)], system => new MeshMessageSerializer(system))
+            .WithSingleton<FailoverCoordinator>(FailoverCoordinator.Name, Props.Create<FailoverCoordinator>(), new ClusterSingletonOptions(), createProxyToo: true);
+
+        if (overrides.ThrottledTransport)
+            builder.AddHocon("akka.remote.dot-netty.tcp.applied-adapters = [trttl]", HoconAddMode.Prepend);
+        if (!string.IsNullOrWhiteSpace(overrides.ExtraHocon))
+            builder.AddHocon(overrides.ExtraHocon, HoconAddMode.Prepend);
+        return builder;
+    }
+
+    private static Akka.Remote.Hosting.RemoteOptions RemotingFrom(MeshOptions options, IConfigEnvironment environment)
+    {
+        var node = options.Node;
+        var remote = new Akka.Remote.Hosting.RemoteOptions
+        {
+            HostName = node.Hostname,
+            PublicHostName = node.EffectivePublicHostname,
+            Port = node.Port,
+        };
+        var tls = options.Remote.Tls;
+        if (tls.Enabled)
+        {
+            var password = tls.CertificatePassword is { Length: > 0 } p ? Secrets.Resolve(p, environment).Value : null;
+            remote.EnableSsl = true;
+            remote.Ssl = new SslOptions
+            {
+                X509Certificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath!, password),
+                SuppressValidation = false,
+                RequireMutualAuthentication = true,
+                ValidateCertificateHostname = false,
+            };
+        }
+        return remote;
+    }
+
+    private static string ToThrottled(string seed) =>
+        seed.Replace("akka.tcp://", "akka.trttl.tcp://", StringComparison.Ordinal);
+}

@@ -1,0 +1,20 @@
+using System.Collections.Frozen;
+using Mesh.Contracts.Messages;
+
+namespace Mesh.Actors.Serialization;
+
+/// <summary>
+/// The stable wire name of every cross-node message. A manifest, once shipped, never changes meaning:
+/// nodes of two versions must understand each other during a rolling upgrade.
+/// </summary>
+public static class MessageManifests
+{
+    private static readonly (Type Type, string Manifest)[] Entries =
+    [
+        (typeof(GetCoordinatorStatus), "coord-status?"),
+        (typeof(CoordinatorStatus), "coord-status"),
+    ];
+
+    public static readonly FrozenDictionary<Type, string> ByType = Entries.ToFrozenDictionary(e => e.Type, e => e.Manifest);
+    public static readonly FrozenDictionary<string, Type> ByManifest = Entries.ToFrozenDictionary(e => e.Manifest, e => e.Type, StringComparer.Ordinal);
+}

@@ -1,0 +1,36 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using Mesh.Actors.ClusterState;
+using Mesh.Actors.Failover;
+using Mesh.Contracts.Messages;
+
+namespace Mesh.Node.Api;
+
+public static class ClusterEndpoints
+{
+    // The coordinator answers within milliseconds when it runs; while it moves, the view says null rather than wait.
+    private static readonly TimeSpan CoordinatorTimeout = TimeSpan.FromSeconds(1);
+
+    public static void MapClusterEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/cluster", async (ActorSystem system, IRequiredActor<FailoverCoordinator> coordinator, CancellationToken ct) =>
+        {
+            var cluster = Cluster.Get(system);
+            var status = await AskCoordinator(await coordinator.GetAsync(ct), ct);
+            return Results.Ok(ClusterViews.From(cluster.SelfMember, cluster.State, status));
+        }).RequireReadAccess();
+    }
+
+    private static async Task<CoordinatorStatus?> AskCoordinator(IActorRef proxy, CancellationToken ct)
+    {
+        try
+        {
+            return await proxy.Ask<CoordinatorStatus>(GetCoordinatorStatus.Instance, CoordinatorTimeout, ct);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using Mesh.Contracts.Api;
+using Mesh.Node.Status;
+
+namespace Mesh.Node.Demo;
+
+/// <summary>
+/// Real <c>health-mesh run</c> processes on this machine, one per node, each from its own config
+/// file with its output in a log file. Used by the demo and by the multi-process tests; disposing
+/// kills whatever still runs.
+/// </summary>
+public sealed class LocalMesh : IAsyncDisposable
+{
+    private readonly Dictionary<string, Process> _processes = new(StringComparer.Ordinal);
+    private readonly List<StreamWriter> _logs = [];
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(3) };
+
+    private LocalMesh(string workDir, IReadOnlyList<LocalNodeSpec> nodes)
+    {
+        WorkDir = workDir;
+        Nodes = nodes;
+    }
+
+    public string WorkDir { get; }
+    public IReadOnlyList<LocalNodeSpec> Nodes { get; }
+
+    public static LocalMesh Create(string workDir, LocalMeshTimings timings, string apiToken) =>
+        new(workDir, LocalMeshConfig.Write(workDir, timings, apiToken));
+
+    /// <summary>The health-mesh executable beside this assembly (the node's own output, or a test's copy of it).</summary>
+    public static string Executable => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "health-mesh.exe" : "health-mesh");
+
+    public void Start(LocalNodeSpec node)
+    {
+        var info = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = WorkDir,
+        };
+        info.ArgumentList.Add("run");
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(node.ConfigPath);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var log = new StreamWriter(node.LogPath, append: true) { AutoFlush = true };
+        _logs.Add(log);
+        var gate = new object();
+        void Write(string? line)
+        {
+            if (line is null) return;
+            lock (gate) log.WriteLine(line);
+        }
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
+        process.Exited += (_, _) => { lock (gate) log.Flush(); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes[node.Name] = process;
+    }
+
+    public void StartAll()
+    {
+        foreach (var node in Nodes) Start(node);
+    }
+
+    /// <summary>What the node's <c>GET /api/v1/cluster</c> says now, or null when it does not answer.</summary>
+    public async Task<ClusterView?> ViewAsync(LocalNodeSpec node, CancellationToken ct)
+    {
+        return (await StatusCommand.FetchAsync(_http, new Uri(node.HttpUrl), ct)).View;
+    }
+
+    /// <summary>Polls every listed node until <paramref name="condition"/> holds for the views of all of them.</summary>
+    public async Task WaitForAsync(IReadOnlyList<LocalNodeSpec> nodes, Func<ClusterView, bool> condition, TimeSpan timeout, CancellationToken ct = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        while (true)
+        {
+            if (nodes.FirstOrDefault(n => _processes.TryGetValue(n.Name, out var p) && p.HasExited) is { } dead)
+                throw new TimeoutException($"node {dead.Name} exited with {_processes[dead.Name].ExitCode}; see {dead.LogPath}");
+            var views = await Task.WhenAll(nodes.Select(n => ViewAsync(n, cts.Token)));
+            if (views.All(v => v is not null && condition(v))) return;
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cts.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"the mesh did not reach the expected state within {timeout.TotalSeconds:0} s; logs are in {WorkDir}");
+            }
+        }
+    }
+
+    public bool IsRunning(LocalNodeSpec node) => _processes.TryGetValue(node.Name, out var p) && !p.HasExited;
+
+    /// <summary>SIGKILL: the node dies without a word to the cluster.</summary>
+    public void Kill(LocalNodeSpec node)
+    {
+        if (_processes.TryGetValue(node.Name, out var p) && !p.HasExited) Signals.Send(p.Id, Signals.SigKill);
+    }
+
+    /// <summary>SIGTERM and wait: the node leaves the cluster and exits; its exit code, or null if it had to be killed.</summary>
+    public async Task<int?> StopAsync(LocalNodeSpec node, TimeSpan timeout)
+    {
+        if (!_processes.TryGetValue(node.Name, out var p)) return null;
+        if (!p.HasExited) Signals.Send(p.Id, Signals.SigTerm);
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+            return p.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _processes.Values)
+        {
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync();
+            }
+            p.Dispose();
+        }
+        _processes.Clear();
+        foreach (var log in _logs) await log.DisposeAsync();
+        _logs.Clear();
+        _http.Dispose();
+    }
+}

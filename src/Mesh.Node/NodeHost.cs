@@ -1,0 +1,52 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Mesh.Actors.Hosting;
+using Mesh.Contracts.Configuration;
+using Mesh.Node.Api;
+
+namespace Mesh.Node;
+
+/// <summary>One mesh node: the actor system wired by AddHealthMesh, and the HTTP API on Node.HttpUrls.</summary>
+public static class NodeHost
+{
+    public static WebApplication Build(MeshOptions options, IConfiguration configuration, IConfigEnvironment environment,
+        MeshHostingOverrides? overrides = null, NodeShutdown? shutdown = null)
+    {
+        shutdown ??= new NodeShutdown();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.WebHost.UseUrls(options.Node.HttpUrls!.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        builder.Logging.ClearProviders().AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new ApiAccess(options.Api, environment));
+        builder.Services.AddAkka(options.ClusterName, (akka, services) =>
+        {
+            akka.AddHealthMesh(options, environment, overrides);
+            // A node that the cluster downed has no future in this process: stop the host so its
+            // supervisor restarts it as a new incarnation.
+            // (A statement body: a lambda returning the task would be awaited as a startup task, forever.)
+            akka.AddStartup((system, _) =>
+            {
+                system.WhenTerminated.ContinueWith(_ =>
+                {
+                    shutdown.Downed = CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClusterDowningReason;
+                    services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+                }, TaskScheduler.Default);
+            });
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        app.MapClusterEndpoints();
+        app.MapFallback((HttpContext context) => ApiProblems.NotFound($"there is no resource at {context.Request.Method} {context.Request.Path}"));
+        return app;
+    }
+}
