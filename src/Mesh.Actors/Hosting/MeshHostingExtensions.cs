@@ -39,7 +39,7 @@ public static class MeshHostingExtensions
                 MinimumNumberOfMembers = options.MinimumMembers,
                 SplitBrainResolver = new KeepMajorityOption(),
             })
-            .WithCustomSerializer(MeshMessageSerializer.Name, [typeof(IMeshMessage)], system => new MeshMessageSerializer(system))
+            .WithMeshSerialization()
             .WithSingleton<FailoverCoordinator>(FailoverCoordinator.Name, Props.Create<FailoverCoordinator>(), new ClusterSingletonOptions(), createProxyToo: true);
 
         if (overrides.ThrottledTransport)
@@ -48,6 +48,10 @@ public static class MeshHostingExtensions
             builder.AddHocon(overrides.ExtraHocon, HoconAddMode.Prepend);
         return builder;
     }
+
+    /// <summary>Binds every <see cref="IMeshMessage"/> to the mesh's serializer.</summary>
+    public static AkkaConfigurationBuilder WithMeshSerialization(this AkkaConfigurationBuilder builder) =>
+        builder.WithCustomSerializer(MeshMessageSerializer.Name, [typeof(IMeshMessage)], system => new MeshMessageSerializer(system));
 
     private static Akka.Remote.Hosting.RemoteOptions RemotingFrom(MeshOptions options, IConfigEnvironment environment)
     {

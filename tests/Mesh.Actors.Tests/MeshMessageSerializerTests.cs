@@ -1,0 +1,73 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Hosting;
+using Mesh.Actors.Hosting;
+using Mesh.Actors.Serialization;
+using Mesh.Contracts.Messages;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Mesh.Actors.Tests;
+
+/// <summary>The serializer as production binds it (<see cref="MeshHostingExtensions.WithMeshSerialization"/>), in a real hosted actor system.</summary>
+public sealed class MeshMessageSerializerTests : IAsyncLifetime
+{
+    private IHost _host = null!;
+    private ActorSystem Sys => _host.Services.GetRequiredService<ActorSystem>();
+
+    public async Task InitializeAsync()
+    {
+        _host = new HostBuilder()
+            .ConfigureServices(s => s.AddLogging().AddAkka("serialization-test", b => b.WithMeshSerialization()))
+            .Build();
+        await _host.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    /// <summary>One sample of every cross-node message; a new message type fails <see cref="Every_mesh_message_has_a_sample_and_a_manifest"/> until it is added here.</summary>
+    public static TheoryData<IMeshMessage> Samples => new()
+    {
+        GetCoordinatorStatus.Instance,
+        new CoordinatorStatus("akka.tcp://health-mesh@10.0.0.5:4053", "nyc1-a", "nyc1", new DateTimeOffset(2026, 11, 25, 21, 0, 0, TimeSpan.Zero)),
+        new CoordinatorStatus("akka.tcp://health-mesh@10.0.0.5:4053", null, null, DateTimeOffset.UnixEpoch),
+    };
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Each_message_round_trips_through_the_mesh_serializer(IMeshMessage message)
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        Assert.IsType<MeshMessageSerializer>(serializer);
+
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        var back = Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
+
+        Assert.Equal(message, back);
+    }
+
+    [Fact]
+    public void Every_mesh_message_has_a_sample_and_a_manifest()
+    {
+        var types = typeof(IMeshMessage).Assembly.GetTypes()
+            .Where(t => typeof(IMeshMessage).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }).ToList();
+        var sampled = ((IEnumerable<object[]>)Samples).Select(row => row[0].GetType()).ToHashSet();
+
+        Assert.NotEmpty(types);
+        Assert.All(types, t => Assert.True(MessageManifests.ByType.ContainsKey(t), $"{t.Name} has no manifest"));
+        Assert.All(types, t => Assert.True(sampled.Contains(t), $"{t.Name} has no round-trip sample"));
+        Assert.Equal(MessageManifests.ByType.Count, MessageManifests.ByManifest.Count);   // manifests are unique
+    }
+
+    [Fact]
+    public void An_unknown_manifest_is_refused_in_words()
+    {
+        var serializer = (MeshMessageSerializer)Sys.Serialization.FindSerializerForType(typeof(CoordinatorStatus));
+        var e = Assert.Throws<SerializationException>(() => serializer.FromBinary("{}"u8.ToArray(), "no-such-message"));
+        Assert.Contains("no-such-message", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,58 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Mesh.Actors.Failover;
+using Mesh.Actors.Hosting;
+using Mesh.Contracts.Configuration;
+using Mesh.Contracts.Messages;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Mesh.Cluster.Tests;
+
+/// <summary>One mesh node in this process: a host wired by the production AddHealthMesh, on a loopback port.</summary>
+internal sealed class TestNode(string name, string region, IHost host) : IAsyncDisposable
+{
+    public string Name { get; } = name;
+    public string Region { get; } = region;
+    public IHost Host { get; } = host;
+    public ActorSystem System => Host.Services.GetRequiredService<ActorSystem>();
+    public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
+    public Address Address => Cluster.SelfAddress;
+
+    /// <summary>Asks this node's coordinator proxy where the singleton runs; null while nobody answers.</summary>
+    public async Task<CoordinatorStatus?> CoordinatorAsync()
+    {
+        try
+        {
+            var proxy = Host.Services.GetRequiredService<ActorRegistry>().Get<FailoverCoordinator>();
+            return await proxy.Ask<CoordinatorStatus>(GetCoordinatorStatus.Instance, TimeSpan.FromSeconds(1));
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    public static async Task<TestNode> StartAsync(MeshOptions options, MeshHostingOverrides overrides)
+    {
+        var host = new HostBuilder()
+            .ConfigureServices(s => s
+                .AddLogging()
+                .AddAkka(options.ClusterName, b => b.AddHealthMesh(options, SystemConfigEnvironment.Instance, overrides)))
+            .Build();
+        await host.StartAsync();
+        return new TestNode(options.Node.Name!, options.Node.Region!, host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Host.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Host.Dispose();
+    }
+}
