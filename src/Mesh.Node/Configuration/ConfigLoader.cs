@@ -39,7 +39,7 @@ public static class ConfigLoader
                 .AddCommandLine(overrides.ToArray())
                 .Build();
         }
-        catch (InvalidDataException e) when (e.InnerException is JsonException json)
+        catch (InvalidDataException e) when (FindJsonError(e) is { } json)
         {
             report.Error(ConfigOption, $"{configFile} is not valid JSON (line {json.LineNumber + 1}, position {json.BytePositionInLine + 1})");
         }
@@ -47,6 +47,13 @@ public static class ConfigLoader
         {
             report.Error(ConfigOption, $"{configFile} cannot be read ({e.GetType().Name})");
         }
+        return null;
+    }
+
+    private static JsonException? FindJsonError(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is JsonException json) return json;
         return null;
     }
 }
