@@ -136,4 +136,18 @@ public sealed class CommandLineTests
         Assert.Contains(run.ErrorLines, l => l.StartsWith("Mesh:Targets:0:ConnectionString: is not a valid PostgreSQL connection string", StringComparison.Ordinal));
         Assert.Contains(run.ErrorLines, l => l.StartsWith("Mesh:Targets:1:Endpoint: must be host:port", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Run_refuses_a_data_directory_it_cannot_create()
+    {
+        var node = TestConfigs.Mesh(_dir)[0];
+        var blocker = Path.Combine(_dir, "a-file");
+        await File.WriteAllTextAsync(blocker, "");
+        TestConfigs.Edit(node.ConfigPath, mesh => mesh["Node"]!["DataDir"] = Path.Combine(blocker, "data"));
+
+        var run = await CliRun.RunAsync("run", "--config", node.ConfigPath);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(run.ErrorLines, l => l.StartsWith($"Mesh:Node:DataDir: cannot create {blocker}/data", StringComparison.Ordinal));
+    }
 }

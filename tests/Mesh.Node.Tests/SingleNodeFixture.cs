@@ -17,10 +17,17 @@ public sealed class SingleNodeFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Node = TestConfigs.SingleNode(TestConfigs.NewDirectory());
-        var (configuration, loaded) = ConfigLoader.Load(Node.ConfigPath, [], SystemConfigEnvironment.Instance);
+        _app = await StartAsync(Node.ConfigPath);
+    }
+
+    /// <summary>Loads, validates and starts a node from its config file, as <c>health-mesh run</c> does.</summary>
+    internal static async Task<WebApplication> StartAsync(string configPath)
+    {
+        var (configuration, loaded) = ConfigLoader.Load(configPath, [], SystemConfigEnvironment.Instance);
         Assert.True(loaded.Report.IsValid, string.Join("\n", loaded.Report.Errors));
-        _app = NodeHost.Build(loaded.Options!, configuration!, SystemConfigEnvironment.Instance);
-        await _app.StartAsync();
+        var app = NodeHost.Build(loaded.Options!, configuration!, SystemConfigEnvironment.Instance);
+        await app.StartAsync();
+        return app;
     }
 
     public async Task DisposeAsync()

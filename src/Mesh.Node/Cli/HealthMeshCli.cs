@@ -56,6 +56,15 @@ public static class HealthMeshCli
         Report(loaded.Report, stderr);
         if (loaded.Options is not { } o || configuration is null) return ExitCodes.Invalid;
 
+        try
+        {
+            Directory.CreateDirectory(o.Node.DataDir!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"Mesh:Node:DataDir: cannot create {o.Node.DataDir} ({e.GetType().Name})");
+            return ExitCodes.Invalid;
+        }
         await stdout.WriteLineAsync($"health-mesh: node {o.Node.Name} (region {o.Node.Region}) remoting {o.Node.EffectivePublicHostname}:{o.Node.Port}, http {o.Node.HttpUrls}");
         var shutdown = new NodeShutdown();
         try
