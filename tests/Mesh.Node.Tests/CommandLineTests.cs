@@ -46,6 +46,10 @@ public sealed class CommandLineTests
     [InlineData("{ \"Mesh\": { \"Regions\": \"nyc1\" } }", "Mesh:Regions: must be a list")]
     [InlineData("{ \"Mesh\": { \"Probes\": { \"Interval\": \"1s\" } } }", "Mesh:Probes:Interval: must be a duration hh:mm:ss(.fff), not '1s'")]
     [InlineData("{ \"Mesh\": { \"Nodes\": {} , \"Failover\": { \"Mod\": \"manual\" } } }", "Mesh:Failover:Mod: unknown key")]
+    [InlineData("{ \"Mesh\": { \"Probes\": { \"Interval\": null } } }", "Mesh:Probes:Interval: must be a duration hh:mm:ss(.fff), not null or empty")]
+    [InlineData("{ \"Mesh\": { \"Probes\": { \"Rise\": [] } } }", "Mesh:Probes:Rise: must be a whole number, not null or empty")]
+    [InlineData("{ \"Mesh\": { \"Api\": { \"ReadRequiresToken\": \"\" } } }", "Mesh:Api:ReadRequiresToken: must be true or false, not null or empty")]
+    [InlineData("{ \"Mesh\": { \"Node\": { \"Port\": { \"Value\": 1 } } } }", "Mesh:Node:Port: must be a single value")]
     public async Task Malformed_files_are_refused_in_words(string json, string expected)
     {
         var path = Path.Combine(_dir, "bad.json");

@@ -16,8 +16,9 @@ public static partial class AkkaAddresses
     [GeneratedRegex(@"^(?<protocol>akka(\.[a-z]+)*\.tcp)://(?<system>[A-Za-z0-9][A-Za-z0-9_-]*)@(?<host>\[[0-9A-Fa-f:.]+\]|[^:/@\s]+):(?<port>\d{1,5})/?$")]
     private static partial Regex Pattern();
 
-    public static SeedAddress? TryParse(string value)
+    public static SeedAddress? TryParse(string? value)
     {
+        if (value is null) return null;
         var m = Pattern().Match(value);
         if (!m.Success || !int.TryParse(m.Groups["port"].Value, out var port) || port is < 1 or > 65535) return null;
         return new SeedAddress(m.Groups["protocol"].Value, m.Groups["system"].Value, m.Groups["host"].Value, port);

@@ -24,6 +24,10 @@ internal static partial class ConfigShapeChecker
         if (IsScalar(underlying))
         {
             if (children.Count > 0) problems.Add($"{section.Path}: must be a single value, not an object or list");
+            // JSON null, [] and {} arrive as an empty value: "not set" for strings and optional fields,
+            // but a field with a default cannot be unset, and the binder would throw on it.
+            else if (string.IsNullOrEmpty(section.Value) && type.IsValueType && Nullable.GetUnderlyingType(type) is null)
+                problems.Add($"{section.Path}: must be {Expected(underlying)}, not null or empty (leave the key out to take the default)");
             else if (section.Value is { Length: > 0 } value && ConversionError(value, underlying) is { } error)
                 problems.Add($"{section.Path}: {error}");
             return;
@@ -74,6 +78,9 @@ internal static partial class ConfigShapeChecker
 
     private static Type? DictionaryValueType(Type t) =>
         t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) ? t.GetGenericArguments()[1] : null;
+
+    private static string Expected(Type t) =>
+        t == typeof(bool) ? "true or false" : t == typeof(TimeSpan) ? "a duration hh:mm:ss(.fff)" : "a whole number";
 
     private static string? ConversionError(string value, Type t)
     {

@@ -22,7 +22,17 @@ public static class MeshConfiguration
             report.AddErrors(shape);
             return new(null, report);
         }
-        var options = section.Get<MeshOptions>() ?? new MeshOptions();
+        MeshOptions options;
+        try
+        {
+            options = section.Get<MeshOptions>() ?? new MeshOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            // The shape check should leave nothing for the binder to refuse; if it does, say so in one line.
+            report.Error(MeshOptions.SectionName, $"cannot be read: {e.Message}");
+            return new(null, report);
+        }
         var semantic = MeshOptionsValidator.Validate(options, environment);
         return new(semantic.IsValid ? options : null, semantic);
     }

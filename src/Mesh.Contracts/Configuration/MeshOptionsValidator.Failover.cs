@@ -101,7 +101,7 @@ public static partial class MeshOptionsValidator
             c.R.Error($"{p}:Values", $"regions {string.Join(" and ", d.Select(kv => kv.Key))} share the value {d.Key}, so the records cannot tell which is active");
     }
 
-    private static string? RecordValueError(string type, string value) => type switch
+    private static string? RecordValueError(string type, string? value) => value is null ? "required: a record value" : type switch
     {
         "A" when !(IPAddress.TryParse(value, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork) => $"'{value}' is not an IPv4 address, as an A record needs",
         "AAAA" when !(IPAddress.TryParse(value, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6) => $"'{value}' is not an IPv6 address, as an AAAA record needs",
@@ -129,7 +129,7 @@ public static partial class MeshOptionsValidator
             var tp = $"{p}:DropletTags:{region}";
             if (c.O.FindRegion(region) is null) c.R.Error(tp, $"'{region}' is not among Regions");
             else if (!c.IsSite(region)) c.R.Error(tp, $"'{region}' is a witness region, which has no databases to power off");
-            if (!DropletTag().IsMatch(tag)) c.R.Error(tp, "must be a DigitalOcean tag: letters, digits, ':', '-' and '_'");
+            if (tag is null || !DropletTag().IsMatch(tag)) c.R.Error(tp, "must be a DigitalOcean tag: letters, digits, ':', '-' and '_'");
         }
     }
 }

@@ -30,7 +30,7 @@ public static partial class MeshOptionsValidator
     private sealed record Context(MeshOptions O, IConfigEnvironment Env, ValidationReport R)
     {
         public bool IsSite(string? region) => O.FindRegion(region)?.Kind == RegionKinds.Site;
-        public IReadOnlyList<string> SiteNames => O.SiteRegions.Select(s => s.Name!).ToList();
+        public IReadOnlyList<string> SiteNames => O.SiteRegions.Select(s => s.Name).OfType<string>().Where(n => n.Length > 0).Distinct().ToList();
     }
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*$")]
