@@ -6,30 +6,17 @@ using Akka.Remote.Transport;
 namespace Mesh.Cluster.Tests;
 
 /// <summary>A real partition, made with Akka.Remote's throttle transport adapter: the isolated region's links are blackholed both ways.</summary>
-public sealed class PartitionTests : IAsyncLifetime
+public sealed class PartitionTests() : ThreeRegionClusterTest(throttled: true)
 {
-    private IReadOnlyList<TestNode> _nodes = [];
-
-    public async Task InitializeAsync() => _nodes = await TestMesh.StartAsync(throttled: true);
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes) await node.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_isolated_region_is_downed_by_the_majority_downs_itself_and_the_coordinator_moves_to_the_majority()
     {
-        await TestMesh.AwaitAsync(
-            () => _nodes.All(n => n.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up) == 3),
-            TimeSpan.FromSeconds(30), "every node sees three Up members");
-        string? coordinator = null;
-        await TestMesh.AwaitAsync(async () => (coordinator = (await _nodes[0].CoordinatorAsync())?.Address) is not null,
-            TimeSpan.FromSeconds(30), "the coordinator runs");
+        await AwaitAllUpAsync();
+        var coordinator = (await AwaitCoordinatorsAsync(Nodes, TimeSpan.FromSeconds(30)))[0];
 
         // Isolate the region that hosts the coordinator, so the singleton has to move.
-        var isolated = _nodes.Single(n => n.Address.ToString() == coordinator);
-        var majority = _nodes.Where(n => n != isolated).ToList();
+        var isolated = Nodes.Single(n => n.Address.ToString() == coordinator);
+        var majority = Nodes.Where(n => n != isolated).ToList();
         foreach (var other in majority)
         {
             Assert.True(await Cut(isolated, other));
@@ -46,12 +33,7 @@ public sealed class PartitionTests : IAsyncLifetime
                                     && n.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up) == 2),
             TimeSpan.FromSeconds(60), "the majority removes the isolated node");
 
-        string?[] now = [];
-        await TestMesh.AwaitAsync(async () =>
-        {
-            now = (await Task.WhenAll(majority.Select(n => n.CoordinatorAsync()))).Select(s => s?.Address).ToArray();
-            return now.All(a => a is not null);
-        }, TimeSpan.FromSeconds(60), "the coordinator restarts on the majority side");
+        var now = await AwaitCoordinatorsAsync(majority, TimeSpan.FromSeconds(60));
         Assert.Single(now.Distinct());
         Assert.Contains(now[0], majority.Select(n => n.Address.ToString()));
     }

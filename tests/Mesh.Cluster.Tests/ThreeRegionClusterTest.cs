@@ -1,0 +1,33 @@
+using Akka.Cluster;
+
+namespace Mesh.Cluster.Tests;
+
+/// <summary>A test against a fresh three-region cluster in this process, torn down afterwards.</summary>
+public abstract class ThreeRegionClusterTest(bool throttled) : IAsyncLifetime
+{
+    internal IReadOnlyList<TestNode> Nodes { get; private set; } = [];
+
+    public async Task InitializeAsync() => Nodes = await TestMesh.StartAsync(throttled);
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in Nodes) await node.DisposeAsync();
+    }
+
+    internal Task AwaitAllUpAsync() =>
+        TestMesh.AwaitAsync(
+            () => Nodes.All(n => n.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up) == Nodes.Count),
+            TimeSpan.FromSeconds(30), "every node sees all members Up");
+
+    /// <summary>Where each of <paramref name="nodes"/> finds the coordinator, once every one of them finds it.</summary>
+    internal static async Task<string[]> AwaitCoordinatorsAsync(IReadOnlyList<TestNode> nodes, TimeSpan timeout)
+    {
+        string?[] found = [];
+        await TestMesh.AwaitAsync(async () =>
+        {
+            found = (await Task.WhenAll(nodes.Select(n => n.CoordinatorAsync()))).Select(s => s?.Address).ToArray();
+            return found.All(a => a is not null);
+        }, timeout, "every node's proxy reaches the coordinator");
+        return found.Select(a => a!).ToArray();
+    }
+}
