@@ -90,4 +90,28 @@ public sealed class ConfigurationBindingTests
         Assert.Contains("Password=pg-secret-pw", cs.Value, StringComparison.Ordinal);
         Assert.DoesNotContain("pg-secret-pw", cs.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(20, true)]    // 20 x 2 reads a minute = 2400 an hour, under half of 5000
+    [InlineData(21, false)]   // 2520 an hour: probes alone would use more than half the budget DNS switches need
+    public void Load_balancer_reads_must_leave_half_of_the_DigitalOcean_rate_limit(int loadBalancers, bool valid)
+    {
+        var keys = ValidConfig.Keys();
+        for (var i = 0; i < loadBalancers; i++)
+        {
+            var n = 10 + i;
+            keys[$"Mesh:Targets:{n}:Id"] = $"lb-{i}";
+            keys[$"Mesh:Targets:{n}:Kind"] = "loadbalancer";
+            keys[$"Mesh:Targets:{n}:Region"] = i % 2 == 0 ? "nyc1" : "ams3";
+            keys[$"Mesh:Targets:{n}:LoadBalancerId"] = Guid.NewGuid().ToString();
+            keys[$"Mesh:Targets:{n}:Url"] = $"http://203.0.113.{i + 1}/health";
+        }
+        keys.Remove("Mesh:Targets:5:Id"); // drop the valid config's own load balancer so the count is exact
+        foreach (var k in keys.Keys.Where(k => k.StartsWith("Mesh:Targets:5:", StringComparison.Ordinal)).ToList()) keys.Remove(k);
+
+        var report = ValidConfig.Load(keys).Report;
+
+        Assert.Equal(valid, report.IsValid);
+        if (!valid) Assert.Contains(report.Errors, e => e.StartsWith("Mesh:Targets: 21 loadbalancer targets cause 2520 DigitalOcean API requests per hour", StringComparison.Ordinal));
+    }
 }
