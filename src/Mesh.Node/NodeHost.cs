@@ -23,11 +23,9 @@ public static class NodeHost
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
         builder.Services.AddProblemDetails();
-        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new ApiAccess(options.Api, environment));
-        builder.Services.AddAkka(options.ClusterName, (akka, services) =>
+        builder.Services.AddHealthMesh(options, environment, overrides, (akka, services) =>
         {
-            akka.AddHealthMesh(options, environment, overrides);
             // A node that the cluster downed has no future in this process: stop the host so its
             // supervisor restarts it as a new incarnation.
             // (A statement body: a lambda returning the task would be awaited as a startup task, forever.)
@@ -46,6 +44,7 @@ public static class NodeHost
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
         app.MapClusterEndpoints();
+        app.MapTargetEndpoints();
         app.MapFallback((HttpContext context) => ApiProblems.NotFound($"there is no resource at {context.Request.Method} {context.Request.Path}"));
         return app;
     }

@@ -3,7 +3,10 @@ using Akka.Actor;
 using Akka.Hosting;
 using Mesh.Actors.Hosting;
 using Mesh.Actors.Serialization;
+using System.Text.Json;
+using Mesh.Actors.Probes;
 using Mesh.Contracts.Messages;
+using Mesh.Contracts.Probes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -35,7 +38,22 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
         GetCoordinatorStatus.Instance,
         new CoordinatorStatus("akka.tcp://health-mesh@10.0.0.5:4053", "nyc1-a", "nyc1", new DateTimeOffset(2026, 11, 25, 21, 0, 0, TimeSpan.Zero)),
         new CoordinatorStatus("akka.tcp://health-mesh@10.0.0.5:4053", null, null, DateTimeOffset.UnixEpoch),
+        Observed,
+        new TargetObserved("sfo3", "app-nyc1", ProbeStatus.Unknown, null, null, null, 0, null, ProbeFacts.None),
+        new GetProbeState("pg-ams3"),
+        new ProbeState(Observed, [new CheckRecord(At, ProbeStatus.Healthy, 1.5, null), new CheckRecord(At.AddSeconds(-1), ProbeStatus.Unhealthy, 800, "timed out after 800 ms")]),
+        new LoadBalancerObserved("4de7ac8b-495b-4884-9a69-1050c6793cd6", "active", At, null),
+        new LoadBalancerObserved("4de7ac8b-495b-4884-9a69-1050c6793cd6", null, At, "DigitalOcean API answered 429"),
     };
+
+    private static readonly DateTimeOffset At = new(2026, 11, 25, 21, 0, 0, TimeSpan.Zero);
+
+    private static readonly TargetObserved Observed = new("nyc1", "pg-ams3", ProbeStatus.Healthy, At, At.AddSeconds(5), 2.25, 0, null,
+        new ProbeFacts
+        {
+            Role = ServerRoles.Standby, ReceivePosition = 50_331_744, ReplayPosition = 50_331_648, LagSeconds = 0.5, ReplayPaused = false,
+            UpstreamStatus = "streaming", Timeline = 3,
+        });
 
     [Theory]
     [MemberData(nameof(Samples))]
@@ -47,7 +65,8 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
         var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
         var back = Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
 
-        Assert.Equal(message, back);
+        Assert.IsType(message.GetType(), back);
+        Assert.Equal(JsonSerializer.Serialize(message, message.GetType()), JsonSerializer.Serialize(back, back.GetType()));
     }
 
     [Fact]

@@ -36,9 +36,7 @@ internal sealed class TestNode(string name, string region, IHost host) : IAsyncD
     public static async Task<TestNode> StartAsync(MeshOptions options, MeshHostingOverrides overrides)
     {
         var host = new HostBuilder()
-            .ConfigureServices(s => s
-                .AddLogging()
-                .AddAkka(options.ClusterName, b => b.AddHealthMesh(options, SystemConfigEnvironment.Instance, overrides)))
+            .ConfigureServices(s => s.AddLogging().AddHealthMesh(options, SystemConfigEnvironment.Instance, overrides))
             .Build();
         await host.StartAsync();
         return new TestNode(options.Node.Name!, options.Node.Region!, host);

@@ -20,6 +20,13 @@ public static class ClusterHocon
           }
           # A downed node leaves for good: its process exits and its supervisor restarts it as a new incarnation.
           run-coordinated-shutdown-when-down = on
+          # Probes run on their own timers, not on messages: idle passivation would stop them.
+          sharding {
+            state-store-mode = ddata
+            remember-entities = off
+            passivate-idle-entity-after = off
+            distributed-data.durable.keys = []
+          }
         }
         """;
 

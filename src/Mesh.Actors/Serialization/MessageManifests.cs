@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
+using Mesh.Actors.Probes;
 using Mesh.Contracts.Messages;
+using Mesh.Contracts.Probes;
 
 namespace Mesh.Actors.Serialization;
 
@@ -13,6 +15,10 @@ public static class MessageManifests
     [
         (typeof(GetCoordinatorStatus), "coord-status?"),
         (typeof(CoordinatorStatus), "coord-status"),
+        (typeof(TargetObserved), "target-observed"),
+        (typeof(GetProbeState), "probe-state?"),
+        (typeof(ProbeState), "probe-state"),
+        (typeof(LoadBalancerObserved), "lb-observed"),
     ];
 
     public static readonly FrozenDictionary<Type, string> ByType = Entries.ToFrozenDictionary(e => e.Type, e => e.Manifest);

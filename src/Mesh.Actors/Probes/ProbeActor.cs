@@ -1,0 +1,116 @@
+using Akka.Actor;
+using Mesh.Contracts.Configuration;
+using Mesh.Contracts.Probes;
+
+namespace Mesh.Actors.Probes;
+
+/// <summary>
+/// Probes one target from one vantage region, every interval, forever: never two checks at once (a
+/// tick that finds a check running is skipped), rise/fall decides the status, every check is published
+/// to <c>observers</c> and kept in a bounded history. A probe that throws is an unhealthy check, not a crash.
+/// </summary>
+public sealed class ProbeActor : ReceiveActor, IWithTimers
+{
+    public const int HistorySize = 60;
+    private const string TickKey = "tick";
+
+    private readonly string _vantage;
+    private readonly TargetOptions _target;
+    private readonly ProbeSettings _settings;
+    private readonly IProbeFactory _factory;
+    private readonly IActorRef _observers;
+    private readonly TimeProvider _clock;
+    private readonly LinkedList<CheckRecord> _history = new();
+    private IProbe? _probe;
+    private bool _checking;
+    private DateTimeOffset? _nextDue;
+    private ProbeVerdict _verdict = ProbeVerdict.Initial;
+    private TargetObserved _observed;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public ProbeActor(string vantage, TargetOptions target, ProbeSettings settings, IProbeFactory factory, IActorRef observers, TimeProvider clock)
+    {
+        _vantage = vantage;
+        _target = target;
+        _settings = settings;
+        _factory = factory;
+        _observers = observers;
+        _clock = clock;
+        _observed = new TargetObserved(vantage, target.Id!, ProbeStatus.Unknown, null, null, null, 0, null, ProbeFacts.None);
+
+        Receive<Tick>(_ => OnTick());
+        Receive<Checked>(OnChecked);
+        Receive<GetProbeState>(_ => Sender.Tell(new ProbeState(_observed, _history.ToList())));
+    }
+
+    public static Props Props(string vantage, TargetOptions target, ProbeSettings settings, IProbeFactory factory, IActorRef observers, TimeProvider? clock = null) =>
+        Akka.Actor.Props.Create(() => new ProbeActor(vantage, target, settings, factory, observers, clock ?? TimeProvider.System));
+
+    protected override void PreStart()
+    {
+        _probe = _factory.Create(_target);
+        // Spread the first checks of many targets over one interval instead of firing them all at once.
+        var jitter = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(_settings.Interval.TotalMilliseconds, 1000));
+        Timers.StartPeriodicTimer(TickKey, Tick.Instance, jitter, _settings.Interval);
+    }
+
+    protected override void PostStop()
+    {
+        if (_probe is not null) _ = _probe.DisposeAsync().AsTask();
+    }
+
+    private void OnTick()
+    {
+        var now = _clock.GetUtcNow();
+        if (_nextDue is { } due) ProbeMetrics.TickLateness.Observe(Math.Max(0, (now - due).TotalSeconds));
+        _nextDue = (_nextDue ?? now) + _settings.Interval;
+        while (_nextDue < now) _nextDue += _settings.Interval;
+        if (_checking)
+        {
+            ProbeMetrics.SkippedTicks.WithLabels(_target.Id!, _vantage).Inc();
+            return;
+        }
+        _checking = true;
+        RunCheckAsync(_probe!, _settings).PipeTo(Self, success: r => new Checked(r));
+    }
+
+    // The probe bounds itself; the guard here only catches a probe that ignores its own timeouts.
+    private static async Task<CheckResult> RunCheckAsync(IProbe probe, ProbeSettings settings)
+    {
+        var guard = settings.CheckBudget + TimeSpan.FromSeconds(1);
+        using var cts = new CancellationTokenSource(guard);
+        try
+        {
+            return await probe.CheckAsync(cts.Token).WaitAsync(guard);
+        }
+        catch (Exception e)
+        {
+            return CheckResult.Fail(guard, e is TimeoutException or OperationCanceledException
+                ? $"the check did not finish within {guard.TotalMilliseconds:0} ms"
+                : $"the probe failed: {e.GetType().Name}: {ProbeErrors.FirstLine(e.Message)}");
+        }
+    }
+
+    private void OnChecked(Checked message)
+    {
+        _checking = false;
+        var result = message.Result;
+        var at = _clock.GetUtcNow();
+        _verdict = _verdict.After(result.Passed, at, _settings.Rise, _settings.Fall);
+        var latencyMs = Math.Round(result.Latency.TotalMilliseconds, 3);
+        _observed = new TargetObserved(_vantage, _target.Id!, _verdict.Status, _verdict.Since, at, latencyMs,
+            _verdict.ConsecutiveFailures, result.Error, result.Facts);
+        _history.AddFirst(new CheckRecord(at, _verdict.Status, latencyMs, result.Error));
+        if (_history.Count > HistorySize) _history.RemoveLast();
+        ProbeMetrics.Duration.WithLabels(_target.Id!, _vantage).Observe(result.Latency.TotalSeconds);
+        _observers.Tell(_observed);
+    }
+
+    private sealed record Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private sealed record Checked(CheckResult Result);
+}
