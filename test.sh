@@ -20,7 +20,7 @@ if ! dotnet build HealthMesh.sln -c Debug -nologo -v:q; then
 fi
 
 # Fast, pure tests first; multi-node and multi-process tests after, one project at a time (two cores).
-projects=(Mesh.Contracts.Tests Mesh.Actors.Tests Mesh.Node.Tests Mesh.Cluster.Tests)
+projects=(Mesh.Contracts.Tests Mesh.Actors.Tests Mesh.Integration.Tests Mesh.Node.Tests Mesh.Cluster.Tests)
 passed=0 failed=0 skipped=0 status=0
 for p in "${projects[@]}"; do
   echo "== $p"

@@ -13,13 +13,13 @@ if [[ "$major" -lt 10 ]]; then
   exit 1
 fi
 
-# Debian packages the tests and demo use; later capabilities add PostgreSQL and Redis here.
+# Debian packages the tests and demo use: real PostgreSQL and Redis servers, promtool to check /metrics.
 need=()
-for pkg in curl procps iproute2; do
+for pkg in curl procps iproute2 util-linux postgresql-15 redis-server prometheus; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [[ ${#need[@]} -gt 0 ]]; then
   echo "install-deps: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

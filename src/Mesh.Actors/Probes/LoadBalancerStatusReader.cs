@@ -35,8 +35,10 @@ public sealed class LoadBalancerStatusReader : ReceiveActor, IWithTimers
                 }
                 mediator.Tell(new Publish(LoadBalancerObserved.Topic, observed));
             }
+            // The next round is armed only when this one is done, so slow answers never bunch reads together.
+            Timers.StartSingleTimer("read", Read.Instance, every);
         });
-        if (loadBalancerIds.Count > 0) Timers.StartPeriodicTimer("read", Read.Instance, TimeSpan.Zero, every);
+        if (loadBalancerIds.Count > 0) Self.Tell(Read.Instance);
     }
 
     public static Props Props(DigitalOceanClient client, IReadOnlyList<string> loadBalancerIds, IActorRef mediator, TimeSpan? every = null) =>
