@@ -6,7 +6,7 @@ using Akka.Remote.Transport;
 namespace Mesh.Cluster.Tests;
 
 /// <summary>A real partition, made with Akka.Remote's throttle transport adapter: the isolated region's links are blackholed both ways.</summary>
-public sealed class PartitionTests() : ThreeRegionClusterTest(throttled: true)
+public sealed class PartitionTests() : ThreeRegionClusterTest(throttled: true, serializeMessages: false)
 {
     [Fact]
     public async Task An_isolated_region_is_downed_by_the_majority_downs_itself_and_the_coordinator_moves_to_the_majority()

@@ -2,10 +2,12 @@ using Akka.Actor;
 using Akka.Hosting;
 using Mesh.Actors.Failover;
 using Mesh.Actors.Hosting;
+using Mesh.Actors.Probes;
 using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Mesh.Cluster.Tests;
 
@@ -33,10 +35,10 @@ internal sealed class TestNode(string name, string region, IHost host) : IAsyncD
         }
     }
 
-    public static async Task<TestNode> StartAsync(MeshOptions options, MeshHostingOverrides overrides)
+    public static async Task<TestNode> StartAsync(MeshOptions options, MeshHostingOverrides overrides, IProbeFactory probes)
     {
         var host = new HostBuilder()
-            .ConfigureServices(s => s.AddLogging().AddHealthMesh(options, SystemConfigEnvironment.Instance, overrides))
+            .ConfigureServices(s => s.AddLogging(l => { if (Environment.GetEnvironmentVariable("MESH_TEST_LOGS") == "1") l.AddSimpleConsole(o => o.SingleLine = true); }).AddSingleton(probes).AddHealthMesh(options, SystemConfigEnvironment.Instance, overrides))
             .Build();
         await host.StartAsync();
         return new TestNode(options.Node.Name!, options.Node.Region!, host);

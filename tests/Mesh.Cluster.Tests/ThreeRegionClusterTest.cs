@@ -3,11 +3,11 @@ using Akka.Cluster;
 namespace Mesh.Cluster.Tests;
 
 /// <summary>A test against a fresh three-region cluster in this process, torn down afterwards.</summary>
-public abstract class ThreeRegionClusterTest(bool throttled) : IAsyncLifetime
+public abstract class ThreeRegionClusterTest(bool throttled, IReadOnlyList<(string Node, string Region)>? nodes = null, bool serializeMessages = true) : IAsyncLifetime
 {
     internal IReadOnlyList<TestNode> Nodes { get; private set; } = [];
 
-    public async Task InitializeAsync() => Nodes = await TestMesh.StartAsync(throttled);
+    public async Task InitializeAsync() => Nodes = await TestMesh.StartAsync(throttled, nodes, serializeMessages);
 
     public async Task DisposeAsync()
     {
