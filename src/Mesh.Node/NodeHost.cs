@@ -3,6 +3,8 @@ using Akka.Hosting;
 using Mesh.Actors.Hosting;
 using Mesh.Contracts.Configuration;
 using Mesh.Node.Api;
+using Mesh.Node.Metrics;
+using Prometheus;
 
 namespace Mesh.Node;
 
@@ -13,6 +15,7 @@ public static class NodeHost
         MeshHostingOverrides? overrides = null, NodeShutdown? shutdown = null)
     {
         shutdown ??= new NodeShutdown();
+        MeshMetrics.ConfigureExport();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(options.Node.HttpUrls!.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
@@ -24,6 +27,7 @@ public static class NodeHost
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(new ApiAccess(options.Api, environment));
+        builder.Services.AddSingleton<MeshMetrics>();
         builder.Services.AddHealthMesh(options, environment, overrides, (akka, services) =>
         {
             // A node that the cluster downed has no future in this process: stop the host so its
@@ -45,6 +49,8 @@ public static class NodeHost
         app.MapHealthEndpoints();
         app.MapClusterEndpoints();
         app.MapTargetEndpoints();
+        app.MapMetrics("/metrics");
+        app.Services.GetRequiredService<MeshMetrics>();
         app.MapFallback((HttpContext context) => ApiProblems.NotFound($"there is no resource at {context.Request.Method} {context.Request.Path}"));
         return app;
     }

@@ -10,13 +10,20 @@ public sealed class SingleNodeFixture : IAsyncLifetime
 {
     private WebApplication? _app;
 
+    /// <summary>The password of the (absent) database target: it must never appear in any answer.</summary>
+    public const string DatabasePassword = "hunter2-in-the-connection-string";
+
     internal LocalNodeSpec Node { get; private set; } = null!;
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
     public Uri BaseUri => new(Node.HttpUrl + "/");
 
     public async Task InitializeAsync()
     {
-        Node = TestConfigs.SingleNode(TestConfigs.NewDirectory());
+        Node = TestConfigs.SingleNode(TestConfigs.NewDirectory(), mesh => mesh["Targets"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject
+        {
+            ["Id"] = "pg-nyc1", ["Kind"] = "postgres", ["Region"] = "nyc1", ["Group"] = "main-db",
+            ["ConnectionString"] = $"Host=127.0.0.1;Port={Demo.LocalPorts.Free()};Username=mesh;Password={DatabasePassword}",
+        }));
         _app = await StartAsync(Node.ConfigPath);
     }
 

@@ -28,7 +28,7 @@ public static class TargetViews
     private static VantageView Vantage(MeshOptions options, TargetOptions target, string vantage, IReadOnlyDictionary<(string, string), ProbeState?> states)
     {
         if (states.GetValueOrDefault((vantage, target.Id!)) is not { } state)
-            return new VantageView(vantage, ProbeStatus.Unknown, null, null, null, 0, $"no answer from vantage {vantage}", Details(ProbeFacts.None, null, null));
+            return new VantageView(vantage, ProbeStatus.Unknown, null, null, null, 0, $"no answer from vantage {vantage} (no Up node there, or it did not answer in time)", Details(ProbeFacts.None, null, null));
         var o = state.Observed;
         var primary = o.Facts.Role == ServerRoles.Standby ? PrimaryOf(options, target, vantage, states) : null;
         return new VantageView(vantage, o.Status, o.Since, o.LastCheck, o.LatencyMs, o.ConsecutiveFailures, o.Error, Details(o.Facts, o, primary));

@@ -1,5 +1,7 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using Mesh.Actors.Hosting;
 using Mesh.Actors.Probes;
 using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Probes;
@@ -37,10 +39,14 @@ public static class TargetEndpoints
         ActorSystem system, MeshOptions options, IReadOnlyList<TargetOptions> targets, CancellationToken ct)
     {
         var sharding = ClusterSharding.Get(system);
+        var members = Cluster.Get(system).State.Members;
+        // A region with no Up node has nobody to look from: do not wait out the ask timeout for it.
+        var watching = options.Regions.Select(r => r.Name!)
+            .Where(r => members.Any(m => m.Status == MemberStatus.Up && m.HasRole(ClusterRoles.Region(r)))).ToHashSet();
         var asks = options.Regions.SelectMany(r => targets.Select(async t =>
         {
             var region = sharding.ShardRegion(ProbeShards.TypeName(r.Name!));
-            return (Key: (r.Name!, t.Id!), State: await AskAsync(region, t.Id!, ct));
+            return (Key: (r.Name!, t.Id!), State: watching.Contains(r.Name!) ? await AskAsync(region, t.Id!, ct) : null);
         }));
         return (await Task.WhenAll(asks)).ToDictionary(x => x.Key, x => x.State);
     }

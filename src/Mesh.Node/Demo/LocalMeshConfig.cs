@@ -47,7 +47,13 @@ public static class LocalMeshConfig
                 ["AcceptableHeartbeatPause"] = Durations.Format(t.AcceptableHeartbeatPause),
             },
             ["InitialActiveRegion"] = "nyc1",
-            ["Targets"] = new JsonArray(),
+            // The site regions' "app servers" are the nodes' own health endpoints, so the demo has targets to watch.
+            ["Targets"] = new JsonArray(all.Where(n => Layout.Any(l => l.Node == n.Name && l.Kind == RegionKinds.Site))
+                .Select(n => (JsonNode)new JsonObject
+                {
+                    ["Id"] = $"app-{n.Region}", ["Kind"] = TargetKinds.Http, ["Region"] = n.Region, ["Critical"] = true,
+                    ["Url"] = $"{n.HttpUrl}/healthz", ["ExpectBody"] = "ok",
+                }).ToArray()),
             ["Failover"] = new JsonObject
             {
                 ["Mode"] = FailoverModes.Automatic,

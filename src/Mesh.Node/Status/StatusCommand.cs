@@ -27,22 +27,28 @@ public static class StatusCommand
             return ExitCodes.Failure;
         }
         await stdout.WriteLineAsync(ClusterTable.Render(view));
+        await stdout.WriteLineAsync();
+        var (targets, targetsError) = await GetAsync<List<TargetView>>(http, baseUri, "api/v1/targets", ct);
+        await stdout.WriteLineAsync(targets is null ? $"targets: unavailable ({targetsError})" : TargetTable.Render(targets));
         return ExitCodes.Ok;
     }
 
     /// <summary>The cluster view, or why it could not be had, in words.</summary>
-    public static async Task<(ClusterView? View, string? Error)> FetchAsync(HttpClient http, Uri node, CancellationToken ct)
+    public static Task<(ClusterView? View, string? Error)> FetchAsync(HttpClient http, Uri node, CancellationToken ct) =>
+        GetAsync<ClusterView>(http, node, "api/v1/cluster", ct);
+
+    private static async Task<(T? Value, string? Error)> GetAsync<T>(HttpClient http, Uri node, string path, CancellationToken ct) where T : class
     {
         var baseUri = node.AbsoluteUri.EndsWith('/') ? node : new Uri(node.AbsoluteUri + "/");
         try
         {
-            using var response = await http.GetAsync(new Uri(baseUri, "api/v1/cluster"), ct);
+            using var response = await http.GetAsync(new Uri(baseUri, path), ct);
             if (!response.IsSuccessStatusCode)
             {
                 var problem = await ReadProblem(response, ct);
                 return (null, $"answered {(int)response.StatusCode} {response.ReasonPhrase}{(problem is null ? "" : ": " + problem)}");
             }
-            return (await response.Content.ReadFromJsonAsync<ClusterView>(Json, ct), null);
+            return (await response.Content.ReadFromJsonAsync<T>(Json, ct), null);
         }
         catch (HttpRequestException e)
         {
@@ -54,7 +60,7 @@ public static class StatusCommand
         }
         catch (JsonException)
         {
-            return (null, "answered with something that is not a health mesh cluster view");
+            return (null, $"answered {path} with something that is not what a health mesh node sends");
         }
     }
 
