@@ -20,7 +20,9 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
     private readonly IProbeFactory _factory;
     private readonly IActorRef _observers;
     private readonly TimeProvider _clock;
-    private readonly LinkedList<CheckRecord> _history = new();
+    private readonly CheckHistory _history = new(HistorySize);
+    private readonly Prometheus.Histogram.Child _duration;
+    private readonly Prometheus.Counter.Child _skipped;
     private IProbe? _probe;
     private bool _checking;
     private DateTimeOffset? _nextDue;
@@ -38,6 +40,8 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
         _observers = observers;
         _clock = clock;
         _observed = new TargetObserved(vantage, target.Id!, ProbeStatus.Unknown, null, null, null, 0, null, ProbeFacts.None);
+        _duration = ProbeMetrics.Duration.WithLabels(target.Id!, vantage);
+        _skipped = ProbeMetrics.SkippedTicks.WithLabels(target.Id!, vantage);
 
         Receive<Tick>(_ => OnTick());
         Receive<Checked>(OnChecked);
@@ -68,7 +72,7 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
         while (_nextDue < now) _nextDue += _settings.Interval;
         if (_checking)
         {
-            ProbeMetrics.SkippedTicks.WithLabels(_target.Id!, _vantage).Inc();
+            _skipped.Inc();
             return;
         }
         _checking = true;
@@ -82,7 +86,7 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
         using var cts = new CancellationTokenSource(guard);
         try
         {
-            return await probe.CheckAsync(cts.Token).WaitAsync(guard);
+            return await probe.CheckAsync(cts.Token).WaitAsync(cts.Token);
         }
         catch (Exception e)
         {
@@ -101,9 +105,8 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
         var latencyMs = Math.Round(result.Latency.TotalMilliseconds, 3);
         _observed = new TargetObserved(_vantage, _target.Id!, _verdict.Status, _verdict.Since, at, latencyMs,
             _verdict.ConsecutiveFailures, result.Error, result.Facts);
-        _history.AddFirst(new CheckRecord(at, _verdict.Status, latencyMs, result.Error));
-        if (_history.Count > HistorySize) _history.RemoveLast();
-        ProbeMetrics.Duration.WithLabels(_target.Id!, _vantage).Observe(result.Latency.TotalSeconds);
+        _history.Add(new CheckRecord(at, _verdict.Status, latencyMs, result.Error));
+        _duration.Observe(result.Latency.TotalSeconds);
         _observers.Tell(_observed);
     }
 

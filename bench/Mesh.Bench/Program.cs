@@ -1,0 +1,31 @@
+using System.Globalization;
+using Mesh.Bench;
+
+// Probe overhead benchmark (bench/README.md). Modes:
+//   all [N...]                  run the whole comparison (default N = 1000 5000) and print a table
+//   serve PORT                  the fast local HTTP server the probes hit
+//   mesh|bare N PORT WARM MEASURE  one measured run: ProbeActors, or a bare HttpClient loop (the floor)
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var mode = args.Length > 0 ? args[0] : "all";
+switch (mode)
+{
+    case "serve":
+        await TargetServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+        return 0;
+    case "mesh":
+    case "bare":
+    {
+        var n = int.Parse(args[1], CultureInfo.InvariantCulture);
+        var port = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var warm = TimeSpan.FromSeconds(int.Parse(args[3], CultureInfo.InvariantCulture));
+        var measure = TimeSpan.FromSeconds(int.Parse(args[4], CultureInfo.InvariantCulture));
+        var result = mode == "mesh" ? await MeshRun.RunAsync(n, port, warm, measure) : await BareRun.RunAsync(n, port, warm, measure);
+        Console.WriteLine(result.ToLine());
+        return 0;
+    }
+    default:
+    {
+        var sizes = args.Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
+        return await Driver.RunAsync(sizes.Length == 0 ? [1000, 5000] : sizes);
+    }
+}

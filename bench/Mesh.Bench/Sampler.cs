@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace Mesh.Bench;
+
+/// <summary>CPU and memory of this process over a measured window.</summary>
+public sealed class Sampler
+{
+    private readonly Process _self = Process.GetCurrentProcess();
+    private TimeSpan _cpu0;
+    private Stopwatch _wall = new();
+
+    public static long Heap() => GC.GetTotalMemory(forceFullCollection: true);
+
+    public long WorkingSet()
+    {
+        _self.Refresh();
+        return _self.WorkingSet64;
+    }
+
+    public void Start()
+    {
+        _self.Refresh();
+        _cpu0 = _self.TotalProcessorTime;
+        _wall = Stopwatch.StartNew();
+    }
+
+    /// <summary>CPU time used since Start as a fraction of one core, and the elapsed wall time.</summary>
+    public (double CpuFraction, TimeSpan Wall) Stop()
+    {
+        _self.Refresh();
+        var wall = _wall.Elapsed;
+        return ((_self.TotalProcessorTime - _cpu0).TotalSeconds / wall.TotalSeconds, wall);
+    }
+}
+
+/// <summary>Lateness samples in fixed buckets (the same as mesh_probe_tick_lateness_seconds), with interpolated percentiles.</summary>
+public sealed class LatenessHistogram
+{
+    public static readonly double[] Bounds = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2, double.PositiveInfinity];
+    private readonly long[] _counts = new long[Bounds.Length];
+
+    public void Observe(double seconds)
+    {
+        var i = Array.FindIndex(Bounds, b => seconds <= b);
+        Interlocked.Increment(ref _counts[i]);
+    }
+
+    public long[] Snapshot() => _counts.Select(c => Interlocked.Read(ref c)).ToArray();
+
+    /// <summary>The q-quantile in milliseconds of the counts (cumulative per bucket, not cumulative across), interpolated within its bucket.</summary>
+    public static double QuantileMs(long[] counts, double q)
+    {
+        var total = counts.Sum();
+        if (total == 0) return 0;
+        var rank = q * total;
+        long seen = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (seen + counts[i] >= rank)
+            {
+                var lower = i == 0 ? 0 : Bounds[i - 1];
+                var upper = double.IsInfinity(Bounds[i]) ? lower * 2 : Bounds[i];
+                var within = counts[i] == 0 ? 0 : (rank - seen) / counts[i];
+                return (lower + (upper - lower) * within) * 1000;
+            }
+            seen += counts[i];
+        }
+        return Bounds[^2] * 1000;
+    }
+}
