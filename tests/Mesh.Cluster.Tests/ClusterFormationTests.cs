@@ -3,7 +3,7 @@ using Mesh.Actors.Hosting;
 
 namespace Mesh.Cluster.Tests;
 
-public sealed class ClusterFormationTests() : ThreeRegionClusterTest(throttled: false)
+public sealed class ClusterFormationTests() : ThreeRegionClusterTest(throttled: false, serializeMessages: false)
 {
     [Fact]
     public async Task Three_regions_form_one_cluster_and_agree_on_leader_and_coordinator()
