@@ -1,7 +1,5 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Remote;
-using Akka.Remote.Transport;
 using Mesh.Contracts.Probes;
 
 namespace Mesh.Cluster.Tests;
@@ -27,8 +25,8 @@ public sealed class ProbeHandoverTests() : ThreeRegionClusterTest(throttled: tru
         // The victim drops off the network: to the others it is dead. The majority downs it.
         foreach (var other in Nodes.Where(n => n != victim))
         {
-            await Cut(victim, other);
-            await Cut(other, victim);
+            await victim.BlackholeAsync(other);
+            await other.BlackholeAsync(victim);
         }
         await TestMesh.AwaitAsync(() => survivor.Cluster.State.Members.All(m => m.Address != victim.Address),
             TimeSpan.FromSeconds(60), "the victim is removed");
@@ -45,7 +43,4 @@ public sealed class ProbeHandoverTests() : ThreeRegionClusterTest(throttled: tru
         }
     }
 
-    private static Task<bool> Cut(TestNode from, TestNode to) =>
-        ((IRemoteActorRefProvider)((ExtendedActorSystem)from.System).Provider).Transport
-            .ManagementCommand(new SetThrottle(to.Address, ThrottleTransportAdapter.Direction.Both, Blackhole.Instance));
 }

@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Mesh.Tests.Shared;
 using Mesh.Actors.Hosting;
 using Mesh.Actors.Probes;
 using Mesh.Contracts.Probes;
@@ -48,7 +47,7 @@ internal static class TestMesh
     public static async Task<IReadOnlyList<TestNode>> StartAsync(bool throttled, IReadOnlyList<(string Node, string Region)>? nodes = null, bool serializeMessages = true)
     {
         nodes ??= Layout.Select(l => (l.Node, l.Region)).ToList();
-        var ports = nodes.Select(_ => FreePort()).ToArray();
+        var ports = nodes.Select(_ => FreePorts.Next()).ToArray();
         var protocol = AkkaAddresses.Tcp;
         var seeds = ports.Select(p => $"{protocol}://health-mesh@127.0.0.1:{p}").ToArray();
         var overrides = new MeshHostingOverrides
@@ -76,12 +75,6 @@ internal static class TestMesh
         InitialActiveRegion = "nyc1",
     };
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Polls <paramref name="condition"/> until it holds, or fails with <paramref name="what"/>.</summary>
     public static async Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

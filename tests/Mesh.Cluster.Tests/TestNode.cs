@@ -35,6 +35,12 @@ internal sealed class TestNode(string name, string region, IHost host) : IAsyncD
         }
     }
 
+    /// <summary>Drops everything this node sends to <paramref name="other"/>, and what it receives from it (Akka.Remote's throttle adapter).</summary>
+    public Task<bool> BlackholeAsync(TestNode other) =>
+        ((Akka.Remote.IRemoteActorRefProvider)((ExtendedActorSystem)System).Provider).Transport
+            .ManagementCommand(new Akka.Remote.Transport.SetThrottle(other.Address, Akka.Remote.Transport.ThrottleTransportAdapter.Direction.Both,
+                Akka.Remote.Transport.Blackhole.Instance));
+
     public static async Task<TestNode> StartAsync(MeshOptions options, MeshHostingOverrides overrides, IProbeFactory probes)
     {
         var host = new HostBuilder()

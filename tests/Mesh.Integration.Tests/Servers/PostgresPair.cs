@@ -1,3 +1,4 @@
+using Mesh.Tests.Shared;
 using Npgsql;
 
 namespace Mesh.Integration.Tests.Servers;

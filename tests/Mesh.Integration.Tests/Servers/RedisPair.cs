@@ -1,3 +1,4 @@
+using Mesh.Tests.Shared;
 using System.Diagnostics;
 using StackExchange.Redis;
 

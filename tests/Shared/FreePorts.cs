@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Mesh.Integration.Tests.Servers;
+namespace Mesh.Tests.Shared;
 
+/// <summary>Loopback ports for servers and nodes that tests start (compiled into each test project that needs it).</summary>
 internal static class FreePorts
 {
     public static int Next()
