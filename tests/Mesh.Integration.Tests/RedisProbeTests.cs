@@ -42,7 +42,7 @@ public sealed class RedisProbeTests(RedisPair redis) : IClassFixture<RedisPair>
         var result = await probe.CheckAsync(CancellationToken.None);
 
         Assert.False(result.Passed);
-        Assert.Contains($"127.0.0.1:{redis.PrimaryPort}", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"not connected to 127.0.0.1:{redis.PrimaryPort}", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-password", result.Error, StringComparison.Ordinal);
     }
 
@@ -57,7 +57,7 @@ public sealed class RedisProbeTests(RedisPair redis) : IClassFixture<RedisPair>
         {
             var lost = await replicaProbe.CheckAsync(CancellationToken.None);
             Assert.False(lost.Passed);
-            Assert.Equal($"not connected to 127.0.0.1:{redis.ReplicaPort}", lost.Error);
+            Assert.StartsWith($"not connected to 127.0.0.1:{redis.ReplicaPort}", lost.Error, StringComparison.Ordinal);
 
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while ((await CheckOnceAsync(redis.PrimaryPort)).Facts.Replicas != 0)

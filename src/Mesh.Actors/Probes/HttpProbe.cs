@@ -19,6 +19,7 @@ public sealed class HttpProbe : IProbe
     private readonly string? _expectBody;
     private readonly ProbeSettings _settings;
     private bool _warm;
+    private CancellationTokenSource _timeout = new();
 
     public HttpProbe(Uri url, int? expectStatus, string? expectBody, ProbeSettings settings)
     {
@@ -40,8 +41,17 @@ public sealed class HttpProbe : IProbe
     public async Task<CheckResult> CheckAsync(CancellationToken cancellationToken)
     {
         var budget = _warm ? _settings.Timeout : _settings.CheckBudget;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(budget);
+        // One timer source per probe, reset between checks: thousands of targets check every second.
+        if (!_timeout.TryReset())
+        {
+            _timeout.Dispose();
+            _timeout = new CancellationTokenSource();
+        }
+        _timeout.CancelAfter(budget);
+        var cts = _timeout;
+        using var outer = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), cts)
+            : default;
         var clock = Stopwatch.StartNew();
         try
         {
@@ -77,6 +87,7 @@ public sealed class HttpProbe : IProbe
     public ValueTask DisposeAsync()
     {
         _client.Dispose();
+        _timeout.Dispose();
         return ValueTask.CompletedTask;
     }
 }

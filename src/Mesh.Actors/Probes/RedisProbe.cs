@@ -15,6 +15,7 @@ public sealed class RedisProbe : IProbe
     private readonly ProbeSettings _settings;
     private readonly string _endpoint;
     private readonly Task<ConnectionMultiplexer> _connection;
+    private volatile string? _lastFailure;
 
     public RedisProbe(string endpoint, string? password, ProbeSettings settings)
     {
@@ -33,7 +34,15 @@ public sealed class RedisProbe : IProbe
             KeepAlive = Math.Max(1, (int)settings.Interval.TotalSeconds * 5),
         };
         _connection = ConnectionMultiplexer.ConnectAsync(options);
+        _connection.ContinueWith(t =>
+        {
+            t.Result.ConnectionFailed += (_, e) => _lastFailure = e.FailureType.ToString();
+            t.Result.ConnectionRestored += (_, _) => _lastFailure = null;
+        }, TaskContinuationOptions.OnlyOnRanToCompletion);
     }
+
+    // Why the multiplexer is not connected, as far as it said (AuthenticationFailure, SocketFailure, ...).
+    private string NotConnected() => $"not connected to {_endpoint}{(_lastFailure is { } why ? $" ({why})" : "")}";
 
     public async Task<CheckResult> CheckAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +50,7 @@ public sealed class RedisProbe : IProbe
         try
         {
             var mux = await _connection.WaitAsync(_settings.CheckBudget, cancellationToken);
-            if (!mux.IsConnected) return CheckResult.Fail(clock.Elapsed, $"not connected to {_endpoint}");
+            if (!mux.IsConnected) return CheckResult.Fail(clock.Elapsed, NotConnected());
             var server = mux.GetServer(mux.GetEndPoints()[0]);
             clock.Restart();
             await server.PingAsync().WaitAsync(_settings.Timeout, cancellationToken);
@@ -51,7 +60,8 @@ public sealed class RedisProbe : IProbe
         }
         catch (Exception e) when (e is RedisException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return CheckResult.Fail(clock.Elapsed, e is RedisConnectionException ? $"not connected to {_endpoint}" : ProbeErrors.Describe(e, _settings.Timeout));
+            var connected = _connection.IsCompletedSuccessfully && _connection.Result.IsConnected;
+            return CheckResult.Fail(clock.Elapsed, e is RedisConnectionException || !connected ? NotConnected() : ProbeErrors.Describe(e, _settings.Timeout));
         }
     }
 
