@@ -21,7 +21,7 @@ public sealed class ClusterFormationTests() : ThreeRegionClusterTest(throttled: 
             () => Nodes.Select(n => n.Cluster.State.Leader).Distinct().Count() == 1 && Nodes[0].Cluster.State.Leader is not null,
             TimeSpan.FromSeconds(10), "all nodes name the same leader");
 
-        var coordinators = await AwaitCoordinatorsAsync(Nodes, TimeSpan.FromSeconds(30));
+        var coordinators = await AwaitCoordinatorsAsync(Nodes, TimeSpan.FromSeconds(120));
 
         Assert.Single(coordinators.Distinct());
         // The singleton runs on the oldest member, and exactly there.

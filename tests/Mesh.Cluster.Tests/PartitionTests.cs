@@ -10,7 +10,7 @@ public sealed class PartitionTests() : ThreeRegionClusterTest(throttled: true, s
     public async Task An_isolated_region_is_downed_by_the_majority_downs_itself_and_the_coordinator_moves_to_the_majority()
     {
         await AwaitAllUpAsync();
-        var coordinator = (await AwaitCoordinatorsAsync(Nodes, TimeSpan.FromSeconds(30)))[0];
+        var coordinator = (await AwaitCoordinatorsAsync(Nodes, TimeSpan.FromSeconds(120)))[0];
 
         // Isolate the region that hosts the coordinator, so the singleton has to move.
         var isolated = Nodes.Single(n => n.Address.ToString() == coordinator);
@@ -31,7 +31,7 @@ public sealed class PartitionTests() : ThreeRegionClusterTest(throttled: true, s
                                     && n.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up) == 2),
             TimeSpan.FromSeconds(60), "the majority removes the isolated node");
 
-        var now = await AwaitCoordinatorsAsync(majority, TimeSpan.FromSeconds(60));
+        var now = await AwaitCoordinatorsAsync(majority, TimeSpan.FromSeconds(120));
         Assert.Single(now.Distinct());
         Assert.Contains(now[0], majority.Select(n => n.Address.ToString()));
     }

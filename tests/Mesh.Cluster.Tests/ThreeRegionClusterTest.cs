@@ -19,7 +19,12 @@ public abstract class ThreeRegionClusterTest(bool throttled, IReadOnlyList<(stri
             () => Nodes.All(n => n.Cluster.State.Members.Count(m => m.Status == MemberStatus.Up) == Nodes.Count),
             TimeSpan.FromSeconds(30), "every node sees all members Up");
 
-    /// <summary>Where each of <paramref name="nodes"/> finds the coordinator, once every one of them finds it.</summary>
+    /// <summary>
+    /// Where each of <paramref name="nodes"/> finds the coordinator, once every one of them finds it.
+    /// Allow for Akka's singleton manager now and then getting stuck in a hand-over right after
+    /// membership changes (seen about once in ten runs: it restarts itself and the singleton starts
+    /// where it belongs, tens of seconds later); the tests assert where it ends, not how fast.
+    /// </summary>
     internal static async Task<string[]> AwaitCoordinatorsAsync(IReadOnlyList<TestNode> nodes, TimeSpan timeout)
     {
         string?[] found = [];
