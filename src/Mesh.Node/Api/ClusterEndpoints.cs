@@ -17,20 +17,8 @@ public static class ClusterEndpoints
         app.MapGet("/api/v1/cluster", async (ActorSystem system, IRequiredActor<FailoverCoordinator> coordinator, CancellationToken ct) =>
         {
             var cluster = Cluster.Get(system);
-            var status = await AskCoordinator(await coordinator.GetAsync(ct), ct);
+            var status = await (await coordinator.GetAsync(ct)).AskOrNullAsync<CoordinatorStatus>(GetCoordinatorStatus.Instance, CoordinatorTimeout, ct);
             return Results.Ok(ClusterViews.From(cluster.SelfMember, cluster.State, status));
         }).RequireReadAccess();
-    }
-
-    private static async Task<CoordinatorStatus?> AskCoordinator(IActorRef proxy, CancellationToken ct)
-    {
-        try
-        {
-            return await proxy.Ask<CoordinatorStatus>(GetCoordinatorStatus.Instance, CoordinatorTimeout, ct);
-        }
-        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
-        {
-            return null;
-        }
     }
 }

@@ -46,20 +46,8 @@ public static class TargetEndpoints
         var asks = options.Regions.SelectMany(r => targets.Select(async t =>
         {
             var region = sharding.ShardRegion(ProbeShards.TypeName(r.Name!));
-            return (Key: (r.Name!, t.Id!), State: watching.Contains(r.Name!) ? await AskAsync(region, t.Id!, ct) : null);
+            return (Key: (r.Name!, t.Id!), State: watching.Contains(r.Name!) ? await region.AskOrNullAsync<ProbeState>(new GetProbeState(t.Id!), AskTimeout, ct) : null);
         }));
         return (await Task.WhenAll(asks)).ToDictionary(x => x.Key, x => x.State);
-    }
-
-    private static async Task<ProbeState?> AskAsync(IActorRef region, string targetId, CancellationToken ct)
-    {
-        try
-        {
-            return await region.Ask<ProbeState>(new GetProbeState(targetId), AskTimeout, ct);
-        }
-        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
-        {
-            return null;
-        }
     }
 }
