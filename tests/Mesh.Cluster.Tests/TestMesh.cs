@@ -75,17 +75,7 @@ internal static class TestMesh
         InitialActiveRegion = "nyc1",
     };
 
-
-    /// <summary>Polls <paramref name="condition"/> until it holds, or fails with <paramref name="what"/>.</summary>
-    public static async Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {timeout.TotalSeconds:0} s: {what}");
-            await Task.Delay(100);
-        }
-    }
+    public static Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => Eventually.UntilAsync(condition, timeout, what);
 
     public static Task AwaitAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         AwaitAsync(() => Task.FromResult(condition()), timeout, what);

@@ -3,6 +3,7 @@ using Mesh.Actors.Probes;
 using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Probes;
 using Mesh.Integration.Tests.Servers;
+using Mesh.Tests.Shared;
 
 namespace Mesh.Integration.Tests;
 
@@ -89,14 +90,10 @@ public sealed class PostgresProbeTests(PostgresPair pg) : TestKit, IClassFixture
 
     private async Task<(long? LagBytes, ProbeFacts Standby)> AwaitLagAsync(Func<long, bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var lag = await LagAsync();
-            if (lag.LagBytes is { } bytes && condition(bytes)) return lag;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what}; last lag {lag.LagBytes}");
-            await Task.Delay(100);
-        }
+        (long? LagBytes, ProbeFacts Standby) lag = default;
+        await Eventually.UntilAsync(async () => (lag = await LagAsync()).LagBytes is { } bytes && condition(bytes),
+            TimeSpan.FromSeconds(30), () => $"{what}; last lag {lag.LagBytes}");
+        return lag;
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Mesh.Actors.Probes;
 using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Probes;
 using Mesh.Integration.Tests.Servers;
+using Mesh.Tests.Shared;
 
 namespace Mesh.Integration.Tests;
 
@@ -59,24 +60,16 @@ public sealed class RedisProbeTests(RedisPair redis) : IClassFixture<RedisPair>
             Assert.False(lost.Passed);
             Assert.StartsWith($"not connected to 127.0.0.1:{redis.ReplicaPort}", lost.Error, StringComparison.Ordinal);
 
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((await CheckOnceAsync(redis.PrimaryPort)).Facts.Replicas != 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the primary never noticed its replica was gone");
-                await Task.Delay(200);
-            }
+            await Eventually.UntilAsync(async () => (await CheckOnceAsync(redis.PrimaryPort)).Facts.Replicas == 0,
+                TimeSpan.FromSeconds(30), "the primary notices its replica is gone");
         }
         finally
         {
             await redis.StartReplicaAsync();
         }
         // The same probe reconnects by itself once the replica is back.
-        var again = DateTime.UtcNow.AddSeconds(30);
-        while (!(await replicaProbe.CheckAsync(CancellationToken.None)).Passed)
-        {
-            Assert.True(DateTime.UtcNow < again, "the probe never reconnected");
-            await Task.Delay(200);
-        }
+        await Eventually.UntilAsync(async () => (await replicaProbe.CheckAsync(CancellationToken.None)).Passed,
+            TimeSpan.FromSeconds(30), "the probe reconnects");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Mesh.Tests.Shared;
 
 namespace Mesh.Node.Tests;
 
@@ -15,14 +16,10 @@ public sealed class HttpApiTests(SingleNodeFixture node) : IClassFixture<SingleN
 
     private async Task<JsonElement> AwaitAsync(string path, Func<JsonElement, bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var (status, _, body) = await GetAsync(path);
-            if (status == HttpStatusCode.OK && condition(body)) return body;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{path} never satisfied the condition; last: {status} {body}");
-            await Task.Delay(100);
-        }
+        (HttpStatusCode Status, string? ContentType, JsonElement Body) last = default;
+        await Eventually.UntilAsync(async () => (last = await GetAsync(path)).Status == HttpStatusCode.OK && condition(last.Body),
+            TimeSpan.FromSeconds(30), () => $"{path} never satisfied the condition; last: {last.Status} {last.Body}");
+        return last.Body;
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Mesh.Tests.Shared;
 
 namespace Mesh.Node.Tests;
 
@@ -14,12 +15,7 @@ public sealed class IslandTests
         await using var app = await SingleNodeFixture.StartAsync(node.ConfigPath);
         using var http = new HttpClient { BaseAddress = new Uri(node.HttpUrl), Timeout = TimeSpan.FromSeconds(10) };
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await SelfStatus(http) != "Joining")
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the first seed never joined itself");
-            await Task.Delay(100);
-        }
+        await Eventually.UntilAsync(async () => await SelfStatus(http) == "Joining", TimeSpan.FromSeconds(30), "the first seed joins itself");
         // Three leader-action rounds (1 s each) would have moved it to Up without the minimum; nothing to await.
         await Task.Delay(TimeSpan.FromSeconds(3));
 

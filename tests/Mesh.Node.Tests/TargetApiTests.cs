@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Mesh.Tests.Shared;
 
 namespace Mesh.Node.Tests;
 
@@ -19,14 +20,11 @@ public sealed class TargetApiTests(SingleNodeFixture node) : IClassFixture<Singl
 
     private async Task<JsonElement> AwaitTargetsAsync(Func<JsonElement, bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var (status, text) = await GetAsync("api/v1/targets");
-            if (status == HttpStatusCode.OK && condition(JsonDocument.Parse(text).RootElement)) return JsonDocument.Parse(text).RootElement.Clone();
-            Assert.True(DateTime.UtcNow < deadline, $"targets never matched; last: {text}");
-            await Task.Delay(200);
-        }
+        var (status, text) = (default(HttpStatusCode), "");
+        await Eventually.UntilAsync(async () => ((status, text) = await GetAsync("api/v1/targets")).status == HttpStatusCode.OK
+                                                && condition(JsonDocument.Parse(text).RootElement),
+            TimeSpan.FromSeconds(30), () => $"targets never matched; last: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     private static JsonElement View(JsonElement targets, string id, string vantage) =>

@@ -25,7 +25,7 @@ public sealed class RedisPair : IAsyncLifetime
     public async Task StartReplicaAsync()
     {
         await StartAsync(ReplicaPort, "--replicaof", "127.0.0.1", PrimaryPort.ToString());
-        await AwaitAsync(async () => (await InfoAsync(ReplicaPort)).Contains("master_link_status:up", StringComparison.Ordinal), "the replica links to the primary");
+        await Eventually.UntilAsync(async () => (await InfoAsync(ReplicaPort)).Contains("master_link_status:up", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the replica links to the primary");
     }
 
     private async Task StartAsync(int port, params string[] more)
@@ -42,7 +42,7 @@ public sealed class RedisPair : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _servers[port] = process;
-        await AwaitAsync(async () => (await InfoAsync(port)).Length > 0, $"redis on {port} answers");
+        await Eventually.UntilAsync(async () => (await InfoAsync(port)).Length > 0, TimeSpan.FromSeconds(30), $"redis on {port} answers");
     }
 
     public async Task KillAsync(int port)
@@ -74,15 +74,6 @@ public sealed class RedisPair : IAsyncLifetime
         await action(mux.GetDatabase());
     }
 
-    private static async Task AwaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
-            await Task.Delay(100);
-        }
-    }
 
     public async Task DisposeAsync()
     {
