@@ -14,6 +14,7 @@ public static partial class MeshRun
 
     public static async Task<RunResult> RunAsync(int n, int port, TimeSpan warm, TimeSpan measure)
     {
+        MetricsExport.Configure();   // as the node does
         var sampler = new Sampler();
         var heap0 = Sampler.Heap();
         var ws0 = sampler.WorkingSet();

@@ -8,6 +8,10 @@ public sealed class Sampler
     private readonly Process _self = Process.GetCurrentProcess();
     private TimeSpan _cpu0;
     private Stopwatch _wall = new();
+    private (int Gen0, int Gen1, int Gen2, TimeSpan Pause, long Allocated) _gc0;
+
+    private static (int Gen0, int Gen1, int Gen2, TimeSpan Pause, long Allocated) Gc() =>
+        (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
 
     public static long Heap() => GC.GetTotalMemory(forceFullCollection: true);
 
@@ -21,6 +25,7 @@ public sealed class Sampler
     {
         _self.Refresh();
         _cpu0 = _self.TotalProcessorTime;
+        _gc0 = Gc();
         _wall = Stopwatch.StartNew();
     }
 
@@ -29,6 +34,10 @@ public sealed class Sampler
     {
         _self.Refresh();
         var wall = _wall.Elapsed;
+        var gc = Gc();
+        // Diagnostics on stderr (the driver reads results from stdout): where the CPU beyond the sockets went.
+        Console.Error.WriteLine($"  gc: gen0 {gc.Gen0 - _gc0.Gen0}, gen1 {gc.Gen1 - _gc0.Gen1}, gen2 {gc.Gen2 - _gc0.Gen2}, " +
+            $"paused {(gc.Pause - _gc0.Pause).TotalMilliseconds:0} ms, allocated {(gc.Allocated - _gc0.Allocated) / wall.TotalSeconds / 1e6:0.0} MB/s");
         return ((_self.TotalProcessorTime - _cpu0).TotalSeconds / wall.TotalSeconds, wall);
     }
 }

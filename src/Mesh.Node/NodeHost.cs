@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Mesh.Actors.Hosting;
+using Mesh.Actors.Probes;
 using Mesh.Contracts.Configuration;
 using Mesh.Node.Api;
 using Mesh.Node.Metrics;
@@ -15,7 +16,7 @@ public static class NodeHost
         MeshHostingOverrides? overrides = null, NodeShutdown? shutdown = null)
     {
         shutdown ??= new NodeShutdown();
-        MeshMetrics.ConfigureExport();
+        MetricsExport.Configure();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.WebHost.UseUrls(options.Node.HttpUrls!.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));

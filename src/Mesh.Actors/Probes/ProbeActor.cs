@@ -24,7 +24,11 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
     private readonly Prometheus.Histogram.Child _duration;
     private readonly Prometheus.Counter.Child _skipped;
     private IProbe? _probe;
+    private readonly TimeSpan _guard;
     private bool _checking;
+    private long _check;
+    private long _checkStarted;
+    private CancellationTokenSource? _cancel;
     private DateTimeOffset? _nextDue;
     private ProbeVerdict _verdict = ProbeVerdict.Initial;
     private TargetObserved _observed;
@@ -42,6 +46,7 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
         _observed = new TargetObserved(vantage, target.Id!, ProbeStatus.Unknown, null, null, null, 0, null, ProbeFacts.None);
         _duration = ProbeMetrics.Duration.WithLabels(target.Id!, vantage);
         _skipped = ProbeMetrics.SkippedTicks.WithLabels(target.Id!, vantage);
+        _guard = settings.CheckBudget + TimeSpan.FromSeconds(1);
 
         Receive<Tick>(_ => OnTick());
         Receive<Checked>(OnChecked);
@@ -61,6 +66,8 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        _cancel?.Cancel();
+        _cancel?.Dispose();
         if (_probe is not null) _ = _probe.DisposeAsync().AsTask();
     }
 
@@ -72,31 +79,58 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
         while (_nextDue < now) _nextDue += _settings.Interval;
         if (_checking)
         {
-            _skipped.Inc();
+            if (_clock.GetElapsedTime(_checkStarted) > _guard) AbandonCheck();
+            else _skipped.Inc();
             return;
         }
-        _checking = true;
-        RunCheckAsync(_probe!, _settings).PipeTo(Self, success: r => new Checked(r));
+        StartCheck();
     }
 
-    // The probe bounds itself; the guard here only catches a probe that ignores its own timeouts.
-    private static async Task<CheckResult> RunCheckAsync(IProbe probe, ProbeSettings settings)
+    private void StartCheck()
     {
-        var guard = settings.CheckBudget + TimeSpan.FromSeconds(1);
-        using var cts = new CancellationTokenSource(guard);
+        _checking = true;
+        _checkStarted = _clock.GetTimestamp();
+        var check = ++_check;
+        // A source without a timer: the tick is the guard's clock, so a check costs no timer of its own.
+        if (_cancel is null || !_cancel.TryReset())
+        {
+            _cancel?.Dispose();
+            _cancel = new CancellationTokenSource();
+        }
+        Task<CheckResult> task;
         try
         {
-            return await probe.CheckAsync(cts.Token).WaitAsync(cts.Token);
+            task = _probe!.CheckAsync(_cancel.Token);
         }
         catch (Exception e)
         {
-            return CheckResult.Fail(guard, e is TimeoutException or OperationCanceledException
-                ? $"the check did not finish within {guard.TotalMilliseconds:0} ms"
-                : $"the probe failed: {e.GetType().Name}: {ProbeErrors.FirstLine(e.Message)}");
+            task = Task.FromException<CheckResult>(e);
         }
+        task.PipeTo(Self, success: r => new Checked(check, r), failure: e => new Checked(check, CheckResult.Fail(TimeSpan.Zero, Describe(e))));
+    }
+
+    private static string Describe(Exception e)
+    {
+        if (e is AggregateException { InnerExceptions.Count: 1 } single) e = single.InnerExceptions[0];
+        return $"the probe failed: {e.GetType().Name}: {ProbeErrors.FirstLine(e.Message)}";
+    }
+
+    // The probe bounds itself; the guard only catches a probe that ignores its own timeouts. Its late
+    // answer, if it ever comes, is dropped (it carries an old check number).
+    private void AbandonCheck()
+    {
+        _cancel!.Cancel();
+        _cancel.Dispose();
+        _cancel = null;
+        Record(new Checked(++_check, CheckResult.Fail(_guard, $"the check did not finish within {_guard.TotalMilliseconds:0} ms")));
     }
 
     private void OnChecked(Checked message)
+    {
+        if (message.Check == _check) Record(message);
+    }
+
+    private void Record(Checked message)
     {
         _checking = false;
         var result = message.Result;
@@ -115,5 +149,5 @@ public sealed class ProbeActor : ReceiveActor, IWithTimers
         public static readonly Tick Instance = new();
     }
 
-    private sealed record Checked(CheckResult Result);
+    private sealed record Checked(long Check, CheckResult Result);
 }

@@ -14,21 +14,6 @@ namespace Mesh.Node.Metrics;
 /// </summary>
 public sealed class MeshMetrics : IDisposable
 {
-    private static int _configured;
-
-    /// <summary>
-    /// Keeps the process metrics and drops .NET's meters and event counters, whose names break
-    /// Prometheus conventions (promtool rejects them). Must run before the first metric is created.
-    /// </summary>
-    public static void ConfigureExport()
-    {
-        if (Interlocked.Exchange(ref _configured, 1) == 1) return;
-        Prometheus.Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
-        {
-            SuppressProcessMetrics = false, SuppressDebugMetrics = true, SuppressEventCounters = true, SuppressMeters = true,
-        });
-    }
-
     private static readonly Gauge TargetUp = Prometheus.Metrics.CreateGauge(
         "mesh_target_up", "1 when the target is healthy from the vantage region, 0 when unhealthy; absent while unknown.",
         new GaugeConfiguration { LabelNames = ["target", "kind", "region", "vantage"] });
