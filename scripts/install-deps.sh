@@ -23,3 +23,17 @@ if [[ ${#need[@]} -gt 0 ]]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+
+# Node and Stoplight Prism: the DigitalOcean client's contract tests run it as a validating proxy
+# (tests/contracts/digitalocean/openapi.yaml). Installed under .tools/, outside the system.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: installing nodejs npm"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+root="$(cd "$(dirname "$0")/.." && pwd)"
+prism_version=5.16.0
+if [[ ! -x "$root/.tools/prism/node_modules/.bin/prism" ]] || ! grep -q "\"version\": \"$prism_version\"" "$root/.tools/prism/node_modules/@stoplight/prism-cli/package.json" 2>/dev/null; then
+  echo "install-deps: installing @stoplight/prism-cli@$prism_version"
+  npm install --prefix "$root/.tools/prism" --no-audit --no-fund --loglevel=error "@stoplight/prism-cli@$prism_version" >/dev/null
+fi

@@ -19,6 +19,7 @@ public static class MeshServices
         services.TryAddSingleton<ObservationStore>();
         services.TryAddSingleton<LoadBalancerStatuses>();
         services.TryAddSingleton<IProbeFactory, ProbeFactory>();
+        services.AddDigitalOcean(options, environment);
         services.AddAkka(options.ClusterName, (builder, provider) =>
         {
             builder.AddHealthMesh(options, environment, overrides).WithProbes(options, provider);

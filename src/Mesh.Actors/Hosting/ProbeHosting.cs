@@ -48,11 +48,8 @@ public static class ProbeHosting
         });
 
         var loadBalancerIds = options.Targets.Where(t => t.Kind == TargetKinds.LoadBalancer).Select(t => t.LoadBalancerId!).Distinct().ToList();
-        if (loadBalancerIds.Count > 0 && options.DigitalOcean.Token is { Length: > 0 } tokenReference)
+        if (loadBalancerIds.Count > 0 && services.GetService<DigitalOceanClient>() is { } client)
         {
-            var environment = services.GetRequiredService<IConfigEnvironment>();
-            var token = Secrets.Resolve(tokenReference, environment).Value!;
-            var client = new DigitalOceanClient(new HttpClient { Timeout = TimeSpan.FromSeconds(15) }, new Uri(options.DigitalOcean.ApiUrl), token);
             builder.WithSingleton<LoadBalancerStatusReader>(LoadBalancerStatusReader.Name,
                 (system, _, _) => LoadBalancerStatusReader.Props(client, loadBalancerIds, DistributedPubSub.Get(system).Mediator),
                 new ClusterSingletonOptions(), createProxyToo: false);
