@@ -351,6 +351,16 @@ public sealed class DigitalOceanStandInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unknown_paths_and_methods_answer_in_the_API_error_shape()
+    {
+        AssertError(await GetAsync("v2/regions"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await GetAsync("v2/droplets/not-a-number"), HttpStatusCode.NotFound, "not_found");
+        AssertError(await SendAsync(HttpMethod.Post, "v2/account", new { }, WriteToken), HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+        AssertError(await SendAsync(HttpMethod.Put, "v2/domains/example.com/records/1", new { ttl = "thirty" }, WriteToken),
+            HttpStatusCode.UnprocessableEntity, "unprocessable_entity");
+    }
+
+    [Fact]
     public void Options_never_print_the_tokens()
     {
         var text = new StandInOptions(ReadToken, WriteToken, 0).ToString();

@@ -35,7 +35,7 @@ internal static class StandInViews
             Team: new TeamJson("5df3e3004a17e242b7c20ca6c9fc25b701a47ece", "Health Mesh"));
 
     public static LoadBalancerJson LoadBalancer(LoadBalancerEntry lb) =>
-        new(lb.Id, lb.Name, ProjectId: "4de7ac8b-495b-4884-9a69-1050c6793cd6", lb.Ip, SizeUnit: 1, lb.Status,
+        new(lb.Id, lb.Name, ProjectId: "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", lb.Ip, SizeUnit: 1, lb.Status,
             StandInJson.Timestamp(lb.CreatedAt),
             ForwardingRules: [new ForwardingRuleJson("http", 80, "http", 80, CertificateId: "", TlsPassthrough: false)],
             HealthCheck: new HealthCheckJson("http", 80, "/", CheckIntervalSeconds: 10, ResponseTimeoutSeconds: 5, UnhealthyThreshold: 5, HealthyThreshold: 3),
