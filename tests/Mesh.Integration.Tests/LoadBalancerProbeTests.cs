@@ -44,28 +44,6 @@ public sealed class LoadBalancerProbeTests : TestKit, IAsyncLifetime
     private DigitalOceanClient Client() => new(new HttpClient(), new Uri(_api.Url), Token);
 
     [Fact]
-    public async Task The_client_reads_a_load_balancer_with_the_token_only_in_the_header()
-    {
-        var lb = await Client().GetLoadBalancerAsync(LbId, CancellationToken.None);
-
-        Assert.Equal((LbId, "active", "203.0.113.10"), (lb.Id, lb.Status, lb.Ip));
-        var request = Assert.Single(_requests);
-        Assert.Equal($"/v2/load_balancers/{LbId}", request.Path);
-        Assert.Equal($"Bearer {Token}", request.Authorization);
-    }
-
-    [Fact]
-    public async Task An_API_error_carries_the_error_body_but_not_the_token()
-    {
-        _failWith = 429;
-
-        var e = await Assert.ThrowsAsync<DigitalOceanApiException>(() => Client().GetLoadBalancerAsync(LbId, CancellationToken.None));
-
-        Assert.Equal((429, "too_many_requests", "req-1"), (e.Status, e.ErrorId, e.RequestId));
-        Assert.DoesNotContain(Token, e.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void The_reader_publishes_each_status_at_its_interval_and_an_API_error_as_unknown()
     {
         var mediator = CreateTestProbe();

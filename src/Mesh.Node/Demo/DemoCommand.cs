@@ -36,7 +36,10 @@ public static class DemoCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         try
         {
-            await using var mesh = LocalMesh.Create(workDir, LocalMeshTimings.Fast, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+            await using var digitalOcean = await DemoDigitalOcean.StartAsync(stop.Token);
+            await stdout.WriteLineAsync($"DigitalOcean stand-in at {digitalOcean.StandIn.BaseAddress} " +
+                $"({LocalMeshConfig.RecordName}.{LocalMeshConfig.Domain} A {LocalMeshConfig.RegionValues["nyc1"]}: nyc1 is active)");
+            await using var mesh = LocalMesh.Create(workDir, LocalMeshTimings.Fast, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), digitalOcean.Endpoint);
             await stdout.WriteLineAsync($"Starting a three-region mesh on this machine: {string.Join(", ", LocalMeshConfig.Layout.Select(l => $"{l.Node} ({l.Region}, {l.Kind})"))}");
             await stdout.WriteLineAsync($"configs and logs: {workDir}");
             var clock = Stopwatch.StartNew();

@@ -24,8 +24,8 @@ public sealed class LocalMesh : IAsyncDisposable
     public string WorkDir { get; }
     public IReadOnlyList<LocalNodeSpec> Nodes { get; }
 
-    public static LocalMesh Create(string workDir, LocalMeshTimings timings, string apiToken) =>
-        new(workDir, LocalMeshConfig.Write(workDir, timings, apiToken));
+    public static LocalMesh Create(string workDir, LocalMeshTimings timings, string apiToken, LocalDigitalOcean? digitalOcean = null) =>
+        new(workDir, LocalMeshConfig.Write(workDir, timings, apiToken, digitalOcean));
 
     /// <summary>The health-mesh executable beside this assembly (the node's own output, or a test's copy of it).</summary>
     public static string Executable => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "health-mesh.exe" : "health-mesh");

@@ -11,20 +11,26 @@ public static class LocalMeshConfig
     public static readonly (string Node, string Region, string Kind)[] Layout =
         [("nyc1-a", "nyc1", RegionKinds.Site), ("ams3-a", "ams3", RegionKinds.Site), ("sfo3-w", "sfo3", RegionKinds.Witness)];
 
-    public static IReadOnlyList<LocalNodeSpec> Write(string workDir, LocalMeshTimings timings, string apiToken)
+    /// <summary>The shop's DNS in the demo: one record, and its value for each site region.</summary>
+    public const string Domain = "shop.test";
+    public const string RecordName = "www";
+    public const int RecordTtl = 30;
+    public static readonly IReadOnlyDictionary<string, string> RegionValues = new Dictionary<string, string> { ["nyc1"] = "192.0.2.10", ["ams3"] = "198.51.100.20" };
+
+    public static IReadOnlyList<LocalNodeSpec> Write(string workDir, LocalMeshTimings timings, string apiToken, LocalDigitalOcean? digitalOcean = null)
     {
         Directory.CreateDirectory(workDir);
         var specs = Layout.Select(l => new LocalNodeSpec(l.Node, l.Region, LocalPorts.Free(), LocalPorts.Free(),
             Path.Combine(workDir, $"{l.Node}.json"), Path.Combine(workDir, $"{l.Node}.log"))).ToList();
         foreach (var spec in specs)
         {
-            var json = Config(spec, specs, timings, Path.Combine(workDir, "data", spec.Name), apiToken);
+            var json = Config(spec, specs, timings, Path.Combine(workDir, "data", spec.Name), apiToken, digitalOcean ?? LocalDigitalOcean.Unreachable);
             File.WriteAllText(spec.ConfigPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
         return specs;
     }
 
-    private static JsonObject Config(LocalNodeSpec self, IReadOnlyList<LocalNodeSpec> all, LocalMeshTimings t, string dataDir, string apiToken) => new()
+    private static JsonObject Config(LocalNodeSpec self, IReadOnlyList<LocalNodeSpec> all, LocalMeshTimings t, string dataDir, string apiToken, LocalDigitalOcean digitalOcean) => new()
     {
         ["Mesh"] = new JsonObject
         {
@@ -59,14 +65,27 @@ public static class LocalMeshConfig
                 ["Mode"] = FailoverModes.Automatic,
                 ["Dns"] = new JsonObject
                 {
-                    ["Domain"] = "shop.test",
-                    ["Records"] = new JsonArray(new JsonObject { ["Name"] = "www", ["Type"] = "A", ["Ttl"] = 30 }),
-                    ["Values"] = new JsonObject { ["nyc1"] = "192.0.2.10", ["ams3"] = "198.51.100.20" },
+                    ["Domain"] = Domain,
+                    ["Records"] = new JsonArray(new JsonObject { ["Name"] = RecordName, ["Type"] = "A", ["Ttl"] = RecordTtl }),
+                    ["Values"] = new JsonObject(RegionValues.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
                 },
                 ["Fencing"] = new JsonObject { ["AcceptUnreachablePrimary"] = true },
             },
-            ["DigitalOcean"] = new JsonObject { ["ApiUrl"] = "http://127.0.0.1:9", ["Token"] = "local-mesh-token" },
+            ["DigitalOcean"] = new JsonObject
+            {
+                ["ApiUrl"] = digitalOcean.ApiUrl.AbsoluteUri, ["Token"] = digitalOcean.Token, ["ActionsToken"] = digitalOcean.ActionsToken,
+            },
             ["Api"] = new JsonObject { ["Token"] = apiToken },
         },
     };
+}
+
+/// <summary>Where the mesh on this machine finds "DigitalOcean": the stand-in the demo runs, or nothing at all.</summary>
+public sealed record LocalDigitalOcean(Uri ApiUrl, string Token, string ActionsToken)
+{
+    /// <summary>A port nothing listens on (discard), for meshes that never call the API.</summary>
+    public static readonly LocalDigitalOcean Unreachable = new(new Uri("http://127.0.0.1:9"), "local-mesh-token", "local-mesh-actions-token");
+
+    // Not a record's generated ToString: the tokens are secrets even here.
+    public override string ToString() => $"LocalDigitalOcean {{ ApiUrl = {ApiUrl} }}";
 }
