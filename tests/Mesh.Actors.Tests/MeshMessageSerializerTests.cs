@@ -1,3 +1,4 @@
+using Mesh.Contracts.Failover;
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Hosting;
@@ -44,6 +45,8 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
         new ProbeState(Observed, [new CheckRecord(At, ProbeStatus.Healthy, 1.5, null), new CheckRecord(At.AddSeconds(-1), ProbeStatus.Unhealthy, 800, "timed out after 800 ms")]),
         new LoadBalancerObserved("4de7ac8b-495b-4884-9a69-1050c6793cd6", "active", At, null),
         new LoadBalancerObserved("4de7ac8b-495b-4884-9a69-1050c6793cd6", null, At, "DigitalOcean API answered 429"),
+        new PollVotes(42, "akka.tcp://health-mesh@10.0.0.9:4053"),
+        new VotesAnswer(42, "ams3-a", "ams3", [new RegionVerdict("nyc1", Verdicts.Down, ["pg-nyc1: unhealthy for 3 s"]), new RegionVerdict("ams3", Verdicts.Up, [])]),
     };
 
     private static readonly DateTimeOffset At = new(2026, 11, 25, 21, 0, 0, TimeSpan.Zero);

@@ -1,3 +1,4 @@
+using Mesh.Contracts.Failover;
 using Mesh.Actors.Failover.Policy;
 
 namespace Mesh.Actors.Tests.Failover;

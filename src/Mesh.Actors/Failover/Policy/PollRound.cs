@@ -1,3 +1,4 @@
+using Mesh.Contracts.Failover;
 namespace Mesh.Actors.Failover.Policy;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Mesh.Contracts.Failover;
 using System.Globalization;
 
 namespace Mesh.Actors.Failover.Policy;

@@ -1,3 +1,4 @@
+using Mesh.Contracts.Failover;
 using System.Globalization;
 using Mesh.Contracts.Probes;
 

@@ -1,3 +1,4 @@
+using Mesh.Contracts.Failover;
 namespace Mesh.Actors.Failover.Policy;
 
 /// <summary>One member's answer to one of the coordinator's polls: its region's votes as it computed them.</summary>

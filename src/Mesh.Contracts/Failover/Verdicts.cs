@@ -1,4 +1,4 @@
-namespace Mesh.Actors.Failover.Policy;
+namespace Mesh.Contracts.Failover;
 
 /// <summary>A region's vote on a site region (SPEC 6 rule 2), as the API spells it.</summary>
 public static class Verdicts

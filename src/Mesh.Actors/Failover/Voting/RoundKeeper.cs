@@ -1,0 +1,52 @@
+using Mesh.Actors.Failover.Policy;
+using Mesh.Contracts.Failover;
+
+namespace Mesh.Actors.Failover.Voting;
+
+/// <summary>A cluster member as the coordinator sees it: Up and reachable, with its node name and region.</summary>
+public sealed record ReachableMember(string Node, string Region);
+
+/// <summary>
+/// The coordinator's bookkeeping of its polls (SPEC 6 rule 2): each poll carries a nonce, an answer counts
+/// only when it answers a nonce this coordinator issued within ObservationMaxAge and comes from a member
+/// that is Up and reachable when the round closes; rounds are kept for the confirmation window.
+/// </summary>
+public sealed class RoundKeeper(TimeSpan observationMaxAge, TimeSpan retain)
+{
+    private readonly Dictionary<long, TimeSpan> _issued = new();
+    private readonly Dictionary<string, (VotesAnswer Answer, TimeSpan IssuedAt)> _latest = new(StringComparer.Ordinal);
+    private readonly List<PollRound> _rounds = [];
+    private long _nonce;
+
+    public IReadOnlyList<PollRound> Rounds => _rounds;
+
+    public long Issue(TimeSpan now)
+    {
+        _issued[++_nonce] = now;
+        return _nonce;
+    }
+
+    /// <summary>Keeps the answer when it answers a recent poll of ours; says whether it counted.</summary>
+    public bool Accept(VotesAnswer answer, TimeSpan now)
+    {
+        if (!_issued.TryGetValue(answer.Nonce, out var issuedAt) || now - issuedAt > observationMaxAge) return false;
+        if (_latest.TryGetValue(answer.Node, out var kept) && kept.IssuedAt > issuedAt) return false;   // an older poll's late answer
+        _latest[answer.Node] = (answer, issuedAt);
+        return true;
+    }
+
+    public PollRound Close(TimeSpan now, DateTimeOffset wallNow, IReadOnlyCollection<ReachableMember> reachable)
+    {
+        var members = reachable.ToDictionary(m => m.Node, m => m.Region, StringComparer.Ordinal);
+        var answers = _latest.Values
+            .Where(k => now - k.IssuedAt <= observationMaxAge && members.TryGetValue(k.Answer.Node, out var region) && region == k.Answer.Region)
+            .Select(k => new MemberVotes(k.Answer.Node, k.Answer.Region, k.Answer.Verdicts))
+            .OrderBy(m => m.Node, StringComparer.Ordinal)
+            .ToList();
+        var round = new PollRound(now, wallNow, answers, members.Values.ToHashSet(StringComparer.Ordinal));
+        _rounds.Add(round);
+        _rounds.RemoveAll(r => now - r.At > retain);
+        foreach (var old in _issued.Where(i => now - i.Value > observationMaxAge).Select(i => i.Key).ToList()) _issued.Remove(old);
+        return round;
+    }
+}
