@@ -12,7 +12,7 @@ public sealed class FailoverPolicyTests
 {
     private static readonly DateTimeOffset Wall = new(2026, 11, 26, 3, 0, 0, TimeSpan.Zero);
     private static readonly PolicySettings Settings = new(FailoverModes.Automatic, 2, ["ams3", "nyc1"], TimeSpan.FromSeconds(3));
-    private static readonly RegionReadiness Ready = new("ams3", true, 4096, []);
+    private static readonly RegionReadiness Ready = new("ams3", 4096, [], []);
 
     private static MemberVotes Member(string node, string region, string onNyc, string onAms) =>
         new(node, region, [new RegionVerdict("nyc1", onNyc, onNyc == Verdicts.Down ? ["pg-nyc1: unhealthy for 3 s"] : []), new RegionVerdict("ams3", onAms, [])]);
@@ -80,7 +80,7 @@ public sealed class FailoverPolicyTests
             "the coordinator reaches Up members of only 1 regions (ams3); Quorum is 2" },
         { "standby not voted up by Quorum", Input(rounds: Twice(Member("ams3-a", "ams3", Verdicts.Down, Verdicts.Up), Member("sfo3-w", "sfo3", Verdicts.Down, Verdicts.Unknown))),
             "no standby region is voted up by 2 regions: ams3 up from ams3" },
-        { "standby lags", Input(readiness: new RegionReadiness("ams3", false, 99_000_000, ["pg-ams3 lags 99,000,000 bytes behind the active primary, more than MaxLagBytes 16,777,216 bytes"])),
+        { "standby lags", Input(readiness: new RegionReadiness("ams3", 99_000_000, [], ["pg-ams3 lags 99,000,000 bytes behind the active primary, more than MaxLagBytes 16,777,216 bytes"])),
             "ams3 is not eligible: pg-ams3 lags 99,000,000 bytes" },
         { "manual mode", Input(settings: Settings with { Mode = FailoverModes.Manual }),
             "mode is manual: the mesh would fail over nyc1 to ams3; an operator decides (POST /api/v1/failover/failover)" },
@@ -104,7 +104,7 @@ public sealed class FailoverPolicyTests
     public void Every_reason_is_reported_at_once()
     {
         var d = Decide(Input(state: FailoverState.Initial("nyc1") with { Paused = true, CooldownUntil = Wall.AddMinutes(1) },
-            readiness: new RegionReadiness("ams3", false, null, ["pg-ams3 is not a standby"])));
+            readiness: new RegionReadiness("ams3", null, ["pg-ams3 is not a standby"], [])));
 
         Assert.Equal(["ams3 is not eligible: pg-ams3 is not a standby", "paused", "in cooldown until 2026-11-26T03:01:00Z after the last failover; going back is a planned switchover"], d.BlockedReasons);
     }
@@ -131,7 +131,7 @@ public sealed class FailoverPolicyTests
         var answers = new[] { M("ams3-a", "ams3"), M("lon1-a", "lon1"), M("sfo3-w", "sfo3"), M("nyc1-a", "nyc1") };
         var input = Input(settings: settings, rounds: Twice(answers)) with
         {
-            Readiness = new Dictionary<string, RegionReadiness> { ["ams3"] = Ready with { LagBytes = 9000 }, ["lon1"] = new("lon1", true, 12, []) },
+            Readiness = new Dictionary<string, RegionReadiness> { ["ams3"] = Ready with { LagBytes = 9000 }, ["lon1"] = new("lon1", 12, [], []) },
         };
 
         Assert.Equal("lon1", Decide(input).Act!.To);

@@ -44,21 +44,25 @@ public sealed class ReadinessTests
         var r = Evaluate(pg, Redis());
 
         Assert.False(r.Eligible, why);
-        Assert.Equal(reason, Assert.Single(r.Reasons));
+        Assert.Equal(reason, Assert.Single(r.AllReasons));
     }
 
     [Fact]
     public void A_group_without_a_member_in_the_region_makes_it_ineligible() =>
-        Assert.Equal(["group cache has no member in ams3"], Evaluate(Pg()).Reasons);
+        Assert.Equal(["group cache has no member in ams3"], Evaluate(Pg()).AllReasons);
 
     [Fact]
     public void Redis_offset_lag_is_guarded_too() =>
         Assert.False(Evaluate(Pg(), Redis(lag: MaxLag + 1)).Eligible);
 
     [Fact]
-    public void Accepting_data_loss_waives_the_lag_bound_but_nothing_else()
+    public void Lag_is_kept_apart_from_the_reasons_no_operator_may_waive()
     {
-        Assert.True(Readiness.Evaluate("ams3", ["main-db"], [Pg(lag: MaxLag * 4)], MaxLag, MaxAge, waiveLag: true).Eligible);
-        Assert.False(Readiness.Evaluate("ams3", ["main-db"], [Pg(follows: false)], MaxLag, MaxAge, waiveLag: true).Eligible);
+        var lagging = Readiness.Evaluate("ams3", ["main-db"], [Pg(lag: MaxLag * 4)], MaxLag, MaxAge);
+        var notFollowing = Readiness.Evaluate("ams3", ["main-db"], [Pg(follows: false)], MaxLag, MaxAge);
+
+        Assert.Equal((false, true), (lagging.Eligible, lagging.EligibleIgnoringLag));
+        Assert.Equal(MaxLag * 4, lagging.LagBytes);
+        Assert.Equal((false, false), (notFollowing.Eligible, notFollowing.EligibleIgnoringLag));
     }
 }

@@ -53,7 +53,7 @@ public static class FailoverPolicy
         var eligible = candidates.Where(c => input.Readiness.TryGetValue(c, out var r) && r.Eligible).ToList();
         if (candidates.Count > 0 && eligible.Count == 0)
             foreach (var c in candidates)
-                reasons.AddRange(input.Readiness.TryGetValue(c, out var r) ? r.Reasons.Select(x => $"{c} is not eligible: {x}") : [$"{c}: readiness unknown"]);
+                reasons.AddRange(input.Readiness.TryGetValue(c, out var r) ? r.AllReasons.Select(x => $"{c} is not eligible: {x}") : [$"{c}: readiness unknown"]);
 
         // The least data lost first, then the name, so the choice is stable.
         var to = eligible.OrderBy(c => input.Readiness[c].LagBytes ?? long.MaxValue).ThenBy(c => c, StringComparer.Ordinal).FirstOrDefault();

@@ -16,8 +16,16 @@ namespace Mesh.Actors.Failover.Policy;
 public sealed record StandbyEvidence(string Group, string Kind, string TargetId, bool InRecovery, bool FollowsActive, long? LagBytes,
     TimeSpan ObservedBeforeActiveLastSeen, string? Problem = null);
 
-/// <summary>Whether a failover to a region would be allowed now as far as its standbys go, and how much it would lose (SPEC 4 readiness).</summary>
-public sealed record RegionReadiness(string Region, bool Eligible, long? LagBytes, IReadOnlyList<string> Reasons);
+/// <summary>
+/// Whether a failover to a region would be allowed now as far as its standbys go, and how much it would lose
+/// (SPEC 4 readiness). Lag reasons are kept apart: an operator may waive them (acceptDataLoss, force), never the others.
+/// </summary>
+public sealed record RegionReadiness(string Region, long? LagBytes, IReadOnlyList<string> Reasons, IReadOnlyList<string> LagReasons)
+{
+    public bool Eligible => Reasons.Count == 0 && LagReasons.Count == 0;
+    public bool EligibleIgnoringLag => Reasons.Count == 0;
+    public IEnumerable<string> AllReasons => Reasons.Concat(LagReasons);
+}
 
 /// <summary>
 /// Rule 3's standby clause, all-or-nothing across groups: every PostgreSQL and Redis group must have a
@@ -28,9 +36,10 @@ public sealed record RegionReadiness(string Region, bool Eligible, long? LagByte
 public static class Readiness
 {
     public static RegionReadiness Evaluate(string region, IReadOnlyList<string> groups, IReadOnlyList<StandbyEvidence> members,
-        long maxLagBytes, TimeSpan observationMaxAge, bool waiveLag = false)
+        long maxLagBytes, TimeSpan observationMaxAge)
     {
         var reasons = new List<string>();
+        var lagReasons = new List<string>();
         long? worst = null;
         foreach (var group in groups.OrderBy(g => g, StringComparer.Ordinal))
         {
@@ -51,12 +60,12 @@ public static class Readiness
                 else
                 {
                     worst = Math.Max(worst ?? 0, lag);
-                    if (lag > maxLagBytes && !waiveLag)
-                        reasons.Add($"{m.TargetId} lags {Bytes(lag)} behind the active primary, more than MaxLagBytes {Bytes(maxLagBytes)}");
+                    if (lag > maxLagBytes)
+                        lagReasons.Add($"{m.TargetId} lags {Bytes(lag)} behind the active primary, more than MaxLagBytes {Bytes(maxLagBytes)}");
                 }
             }
         }
-        return new RegionReadiness(region, reasons.Count == 0, worst, reasons);
+        return new RegionReadiness(region, worst, reasons, lagReasons);
     }
 
     private static string Bytes(long b) => b.ToString("N0", CultureInfo.InvariantCulture) + " bytes";
