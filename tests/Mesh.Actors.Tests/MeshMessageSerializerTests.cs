@@ -46,6 +46,12 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
         new LoadBalancerObserved("4de7ac8b-495b-4884-9a69-1050c6793cd6", "active", At, null),
         new LoadBalancerObserved("4de7ac8b-495b-4884-9a69-1050c6793cd6", null, At, "DigitalOcean API answered 429"),
         new PollVotes(42, "akka.tcp://health-mesh@10.0.0.9:4053"),
+        GetFailoverStatus.Instance,
+        new FailoverStatus("automatic", false, "nyc1", 3, Phases.Blocked, ["paused: kernel upgrade"], At, "epoch 3: failover nyc1 -> ams3", false, [],
+            [new ReadinessView("ams3", false, 4096, ["pg-ams3 is not a standby"])]),
+        GetFailoverHistory.Instance,
+        new FailoverHistory([new HistoryRecord(new Epoch(3, "sfo3-w-1a2b3c4d"), At, DecisionKinds.Failover, "nyc1", "ams3", "nyc1 voted down by ams3, sfo3", FenceEvidence.Guards,
+            [new VoteRecord("ams3", Verdicts.Down, At)], [new StepRecord("fence:nyc1", StepStatuses.Ok, At, 120, null), new StepRecord("switch-dns:shop", StepStatuses.Failed, At, 30_000, "429")])]),
         new VotesAnswer(42, "ams3-a", "ams3", [new RegionVerdict("nyc1", Verdicts.Down, ["pg-nyc1: unhealthy for 3 s"]), new RegionVerdict("ams3", Verdicts.Up, [])]),
     };
 

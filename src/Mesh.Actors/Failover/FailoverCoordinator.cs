@@ -1,23 +1,340 @@
 using Akka.Actor;
-using Akka.Cluster;
-using Mesh.Actors.Hosting;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using Mesh.Actors.Failover.Policy;
+using Mesh.Actors.Failover.Replication;
+using Mesh.Actors.Failover.Voting;
+using Mesh.Actors.Probes;
+using Mesh.Contracts.Failover;
 using Mesh.Contracts.Messages;
+using Mesh.Contracts.Probes;
 
 namespace Mesh.Actors.Failover;
 
 /// <summary>
-/// The cluster singleton that will decide and run failovers. For now it only tells where it runs;
-/// the decision half arrives with the coordinator issue.
+/// The cluster singleton that decides and runs failovers (SPEC 6 rules 1, 2, 3, 6). Every Interval it closes
+/// a poll round and polls every reachable Up member's voter; it decides with the pure <see cref="FailoverPolicy"/>;
+/// a decision takes effect only once its majority write succeeded (a write that failed is superseded by an abort
+/// record); the plan's steps run one at a time, each recorded, a failed step retried and never skipped. A new
+/// coordinator reads the stored state first and resumes an unfinished plan, re-running the fence unless a
+/// promotion may have begun. Without a store it never acts.
 /// </summary>
-public sealed class FailoverCoordinator : ReceiveActor
+public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
 {
     public const string Name = "failover-coordinator";
+    private const string TickKey = "tick";
 
-    public FailoverCoordinator()
+    private readonly CoordinatorSettings _settings;
+    private readonly IFailoverStore? _store;
+    private readonly IPlanExecutor? _executor;
+    private readonly IMeshDirectory _directory;
+    private readonly TimeProvider _clock;
+    private readonly string _incarnation;
+    private readonly CoordinatorStatus _whereabouts;
+    private readonly RoundKeeper _rounds;
+    private readonly ReplicationTracker _replication;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly long _started;
+
+    private FailoverState? _state;
+    private bool _busy;
+    private string _phase = Phases.Idle;
+    private IReadOnlyList<string> _reasons = [];
+    private IReadOnlyList<RegionReadiness> _readiness = [];
+    private string? _lastDryRun;
+    private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public FailoverCoordinator(CoordinatorSettings settings, IFailoverStore? store, IPlanExecutor? executor, IMeshDirectory directory,
+        IActorRef? mediator, CoordinatorStatus? whereabouts, TimeProvider clock)
     {
-        var cluster = Cluster.Get(Context.System);
-        var self = cluster.SelfMember;
-        var status = new CoordinatorStatus(cluster.SelfAddress.ToString(), ClusterRoles.NodeOf(self), ClusterRoles.RegionOf(self), DateTimeOffset.UtcNow);
-        Receive<GetCoordinatorStatus>(_ => Sender.Tell(status));
+        whereabouts ??= Whereabouts(Context.System, clock);
+        _settings = settings;
+        _store = store;
+        _executor = executor;
+        _directory = directory;
+        _clock = clock;
+        _whereabouts = whereabouts;
+        _incarnation = $"{whereabouts.Node ?? "node"}-{Guid.NewGuid().ToString("N")[..8]}";
+        _rounds = new RoundKeeper(settings.ObservationMaxAge, settings.RoundRetention);
+        _replication = new ReplicationTracker(settings.Options.Targets, settings.Interval);
+        _started = clock.GetTimestamp();
+
+        Receive<GetCoordinatorStatus>(_ => Sender.Tell(_whereabouts));
+        Receive<GetFailoverStatus>(_ => Sender.Tell(Status()));
+        Receive<GetFailoverHistory>(_ => Sender.Tell(new FailoverHistory(_state?.History ?? [])));
+        Receive<TargetObserved>(o => _replication.Observe(o, Now));
+        Receive<SubscribeAck>(_ => { });
+        Receive<VotesAnswer>(a => _rounds.Accept(a, Now));
+        Receive<Tick>(_ => OnTick());
+        Receive<Loaded>(OnLoaded);
+        Receive<Written>(OnWritten);
+        Receive<WriteFailed>(OnWriteFailed);
+        Receive<StepDone>(OnStepDone);
+        Receive<RunStep>(_ => RunNextStep());
+        Receive<Rewrite>(r => Write(r.State, r.Then));
+        mediator?.Tell(new Subscribe(ObservationStore.Topic, Self));
     }
+
+    public static Props Props(CoordinatorSettings settings, IFailoverStore? store, IPlanExecutor? executor, IMeshDirectory directory,
+        IActorRef? mediator, CoordinatorStatus? whereabouts = null, TimeProvider? clock = null) =>
+        Akka.Actor.Props.Create(() => new FailoverCoordinator(settings, store, executor, directory, mediator, whereabouts, clock ?? TimeProvider.System));
+
+    private TimeSpan Now => _clock.GetElapsedTime(_started);
+
+    /// <summary>Where this incarnation runs, for <c>/api/v1/cluster</c>'s coordinator field.</summary>
+    private static CoordinatorStatus Whereabouts(ActorSystem system, TimeProvider clock)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var self = cluster.SelfMember;
+        return new CoordinatorStatus(cluster.SelfAddress.ToString(), Hosting.ClusterRoles.NodeOf(self), Hosting.ClusterRoles.RegionOf(self), clock.GetUtcNow());
+    }
+    private DateTimeOffset WallNow => _clock.GetUtcNow();
+
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer(TickKey, Tick.Instance, _settings.Interval);
+        if (_store is null)
+        {
+            _reasons = [NoStore];
+            _phase = Phases.Blocked;
+            return;
+        }
+        Load();
+    }
+
+    private void Load()
+    {
+        _busy = true;
+        _store!.ReadAsync(CancellationToken.None).WaitAsync(_settings.StoreTimeout)
+            .PipeTo(Self, success: s => new Loaded(s, null), failure: e => new Loaded(null, e is TimeoutException ? "no majority answered in time" : e.GetBaseException().Message));
+    }
+
+    private void OnLoaded(Loaded loaded)
+    {
+        _busy = false;
+        if (loaded.Error is not null)
+        {
+            // Nothing is decided on a guess: the next tick reads again.
+            _log.Warning("Reading the failover state failed ({0}); retrying", loaded.Error);
+            _reasons = [$"the stored failover state could not be read: {loaded.Error}"];
+            return;
+        }
+        _state = loaded.State ?? FailoverState.Initial(_settings.Options.InitialActiveRegion!);
+        _reasons = [];
+        if (_state.Move is { } move && _state.Phase is Phases.Fencing or Phases.Promoting or Phases.SwitchingDns)
+        {
+            // Resuming another coordinator's plan: until a promotion may have begun, the fence is proven again.
+            if (!PlanSteps.PastPointOfNoReturn(move))
+                _state = _state with { Move = move with { Steps = move.Steps.Select(s => s.Name.StartsWith(PlanSteps.Fence + ":", StringComparison.Ordinal) ? s with { Status = StepStatuses.Pending } : s).ToList() } };
+            _log.Info("Resuming the {0} from {1} to {2} (epoch {3}) at {4}", move.Kind, move.From, move.To, move.Epoch, PlanSteps.Next(_state.Move!)?.Name ?? "its end");
+            RunNextStep();
+        }
+    }
+
+    private void OnTick()
+    {
+        if (_state is null && _store is not null && !_busy) Load();   // a failed read is retried here too
+        _rounds.Close(Now, WallNow, _directory.Reachable());
+        var poll = new PollVotes(_rounds.Issue(Now), _incarnation);
+        foreach (var member in _directory.Reachable()) _directory.Poll(member, poll, Self);
+        if (_store is null)
+        {
+            // What it would decide is shown; nothing is ever done without a durable, majority store.
+            var view = Evaluate(FailoverState.Initial(_settings.Options.InitialActiveRegion ?? ""));
+            _phase = Phases.Blocked;
+            _reasons = [NoStore, .. view.BlockedReasons];
+            return;
+        }
+        if (_state is null || _busy || _state.Move is not null && _state.Phase is Phases.Fencing or Phases.Promoting or Phases.SwitchingDns) return;
+        Decide();
+    }
+
+    private const string NoStore = "this node has no failover state store: the coordinator observes and never acts";
+
+    private PolicyDecision Evaluate(FailoverState state)
+    {
+        _readiness = _settings.Policy.SiteRegions.Where(r => r != state.ActiveRegion)
+            .Select(r => Readiness.Evaluate(r, _replication.Groups, _replication.Evidence(state.ActiveRegion, r), _settings.Options.Failover.MaxLagBytes, _settings.ObservationMaxAge))
+            .ToList();
+        return FailoverPolicy.Decide(new PolicyInput(state, _settings.Policy, _rounds.Rounds, _readiness.ToDictionary(r => r.Region), WallNow));
+    }
+
+    private void Decide()
+    {
+        var state = _state!;
+        var decision = Evaluate(state);
+        var wasBlocked = _phase == Phases.Blocked;
+        _phase = decision.Phase;
+        _reasons = decision.BlockedReasons;
+        if (decision.Act is { DryRun: true } dry)
+        {
+            var key = $"{dry.From}->{dry.To}";
+            if (_lastDryRun == key) return;
+            _lastDryRun = key;
+            var steps = PlanSteps.Pending(PlanSteps.For(_settings.Options, dry.From, dry.To));
+            Write(state with { History = Append(state.History, Entry(state.Epoch, DecisionKinds.DryRun, dry.From, dry.To, dry.Reason, null, dry.Votes, steps)) });
+            return;
+        }
+        _lastDryRun = null;
+        if (decision.Act is { } act) Start(state, DecisionKinds.Failover, act.From, act.To, act.Reason, act.Votes, acceptDataLoss: false, acceptSplitBrainRisk: false);
+        else if (_phase == Phases.Blocked && !wasBlocked)
+            Write(state with { History = Append(state.History, Entry(state.Epoch, DecisionKinds.Blocked, state.ActiveRegion, null, string.Join("; ", _reasons), null, [], [])) });
+    }
+
+    private void Start(FailoverState state, string kind, string from, string to, string reason, IReadOnlyList<VoteRecord> votes, bool acceptDataLoss, bool acceptSplitBrainRisk)
+    {
+        var epoch = state.Epoch.Next(_incarnation);
+        var move = new Move(kind, from, to, epoch, WallNow, reason, null, acceptDataLoss, acceptSplitBrainRisk, PlanSteps.Pending(PlanSteps.For(_settings.Options, from, to)));
+        _log.Warning("Decided: {0} from {1} to {2}, epoch {3}: {4}", kind, from, to, epoch, reason);
+        _attempts.Clear();
+        Write(state with { Epoch = epoch, Phase = Phases.Fencing, Move = move, History = Append(state.History, Entry(epoch, kind, from, to, reason, null, votes, move.Steps)) },
+            then: RunStep.Instance);
+    }
+
+    private void RunNextStep()
+    {
+        var state = _state!;
+        if (state.Move is not { } move) return;
+        if (PlanSteps.Next(move) is not { } step)
+        {
+            Complete(state, move);
+            return;
+        }
+        if (_executor is null) return;
+        _busy = true;
+        _phase = PlanSteps.PhaseOf(move);
+        var startedAt = WallNow;
+        var started = _clock.GetTimestamp();
+        _executor.RunAsync(move, step.Name, CancellationToken.None).WaitAsync(_settings.StepTimeout)
+            .PipeTo(Self,
+                success: o => new StepDone(step.Name, o, startedAt, _clock.GetElapsedTime(started)),
+                failure: e => new StepDone(step.Name, StepOutcome.Failed(e is TimeoutException ? $"did not finish within {_settings.StepTimeout.TotalSeconds:0} s" : e.GetBaseException().Message), startedAt, _clock.GetElapsedTime(started)));
+    }
+
+    private void OnStepDone(StepDone done)
+    {
+        var state = _state!;
+        var move = state.Move!;
+        var outcome = done.Outcome;
+        string? fencedBy = move.FencedBy;
+        if (outcome.Ok && PlanSteps.Parse(done.Step).Kind == PlanSteps.Fence)
+        {
+            // The fence step did what it could; only evidence lets the plan past it (rule 5).
+            var verdict = FenceEvidencePolicy.Evaluate(move.From, outcome.Fence ?? new FenceFacts(false, [], null, false, null, false), _settings.Fence, move.AcceptSplitBrainRisk);
+            outcome = verdict.Proven ? outcome : StepOutcome.Failed(string.Join("; ", verdict.Missing));
+            fencedBy = verdict.FencedBy ?? fencedBy;
+        }
+        var record = new StepRecord(done.Step, outcome.Ok ? StepStatuses.Ok : StepStatuses.Failed, done.StartedAt, (long)done.Duration.TotalMilliseconds, outcome.Error);
+        var moved = PlanSteps.Record(move, record) with { FencedBy = fencedBy };
+        var phase = PlanSteps.PhaseOf(moved);
+        // From promoting on, the new region is the active one for every rule (rule 1).
+        var active = phase is Phases.Promoting or Phases.SwitchingDns or Phases.Completed ? moved.To : state.ActiveRegion;
+        var next = state with { Move = moved, Phase = phase == Phases.Completed ? Phases.SwitchingDns : phase, ActiveRegion = active };
+        if (outcome.Ok)
+        {
+            _attempts.Remove(done.Step);
+            _reasons = [];
+            Write(next, then: RunStep.Instance);
+            return;
+        }
+        var attempt = _attempts[done.Step] = _attempts.GetValueOrDefault(done.Step) + 1;
+        _log.Warning("Step {0} failed (attempt {1}): {2}", done.Step, attempt, outcome.Error);
+        _phase = Phases.Blocked;
+        _reasons = [$"{done.Step}: {outcome.Error}"];
+        var delay = TimeSpan.FromSeconds(Math.Min(_settings.MaxRetryDelay.TotalSeconds, Math.Pow(2, attempt - 1)));
+        Write(next, then: new Delayed(RunStep.Instance, delay));
+    }
+
+    private void Complete(FailoverState state, Move move)
+    {
+        var entries = state.History.Select(h => h.Epoch == move.Epoch && h.Kind == move.Kind ? h with { FencedBy = move.FencedBy, Steps = move.Steps } : h).ToList();
+        _log.Warning("Completed: {0} from {1} to {2}, epoch {3}", move.Kind, move.From, move.To, move.Epoch);
+        Write(state with
+        {
+            ActiveRegion = move.To, Phase = Phases.Completed, Move = null,
+            CooldownUntil = move.Kind == DecisionKinds.Failover ? WallNow + _settings.Cooldown : state.CooldownUntil,
+            History = entries,
+        }, then: null);
+        _phase = Phases.Completed;
+        _reasons = [];
+    }
+
+    private void Write(FailoverState next, object? then = null)
+    {
+        _busy = true;
+        _store!.WriteAsync(next, CancellationToken.None).WaitAsync(_settings.StoreTimeout)
+            .PipeTo(Self, success: () => new Written(next, then), failure: e => new WriteFailed(next, then, e.GetBaseException().Message));
+    }
+
+    private void OnWritten(Written w)
+    {
+        _state = w.State;
+        _busy = false;
+        switch (w.Then)
+        {
+            case Delayed d:
+                Timers.StartSingleTimer("retry", d.Message, d.After);
+                break;
+            case { } message:
+                Self.Tell(message);
+                break;
+        }
+    }
+
+    private void OnWriteFailed(WriteFailed f)
+    {
+        var state = _state!;
+        _log.Error("Storing the failover state failed: {0}", f.Error);
+        _reasons = [$"the failover state could not be stored by a majority: {f.Error}"];
+        // Still busy: nothing else happens until a write lands.
+        if (f.Attempted.Epoch > state.Epoch)
+        {
+            // The decision may have reached some replicas: a higher-epoch abort supersedes it before anything else.
+            var abort = f.Attempted.Epoch.Next(_incarnation);
+            var aborted = state with
+            {
+                Epoch = abort, Phase = Phases.Idle, Move = null,
+                History = Append(state.History, Entry(abort, DecisionKinds.Abort, f.Attempted.Move?.From ?? state.Move?.From, f.Attempted.Move?.To ?? state.Move?.To,
+                    $"the decision of epoch {f.Attempted.Epoch.Counter} was not stored by a majority: {f.Error}", null, [], [])),
+            };
+            Timers.StartSingleTimer("rewrite", new Rewrite(aborted, null), _settings.Interval);
+            return;
+        }
+        Timers.StartSingleTimer("rewrite", new Rewrite(f.Attempted, f.Then), _settings.Interval);
+    }
+
+    private FailoverStatus Status()
+    {
+        var s = _state ?? FailoverState.Initial(_settings.Options.InitialActiveRegion ?? "");
+        var last = s.History.LastOrDefault(h => h.Kind != DecisionKinds.Blocked);
+        return new FailoverStatus(_settings.Policy.Mode, s.Paused, s.ActiveRegion, s.Epoch.Counter, _phase, _reasons, s.CooldownUntil,
+            last is null ? null : $"epoch {last.Epoch.Counter}: {last.Kind} {last.From} -> {last.To} at {last.At:yyyy-MM-ddTHH:mm:ssZ}",
+            Guarded: false, LeaseHolders: [],
+            _readiness.Select(r => new ReadinessView(r.Region, r.Eligible, r.LagBytes, r.AllReasons.ToList())).ToList());
+    }
+
+    private HistoryRecord Entry(Epoch epoch, string kind, string? from, string? to, string reason, string? fencedBy, IReadOnlyList<VoteRecord> votes, IReadOnlyList<StepRecord> steps) =>
+        new(epoch, WallNow, kind, from, to, reason, fencedBy, votes, steps);
+
+    private static IReadOnlyList<HistoryRecord> Append(IReadOnlyList<HistoryRecord> history, HistoryRecord entry) =>
+        history.Append(entry).TakeLast(FailoverState.HistoryLimit).ToList();
+
+    private sealed record Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private sealed record RunStep
+    {
+        public static readonly RunStep Instance = new();
+    }
+
+    private sealed record Loaded(FailoverState? State, string? Error);
+    private sealed record Written(FailoverState State, object? Then);
+    private sealed record WriteFailed(FailoverState Attempted, object? Then, string Error);
+    private sealed record StepDone(string Step, StepOutcome Outcome, DateTimeOffset StartedAt, TimeSpan Duration);
+    private sealed record Delayed(object Message, TimeSpan After);
+    private sealed record Rewrite(FailoverState State, object? Then);
 }

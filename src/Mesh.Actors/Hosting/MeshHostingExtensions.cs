@@ -39,8 +39,7 @@ public static class MeshHostingExtensions
                 MinimumNumberOfMembers = options.MinimumMembers,
                 SplitBrainResolver = new KeepMajorityOption(),
             })
-            .WithMeshSerialization()
-            .WithSingleton<FailoverCoordinator>(FailoverCoordinator.Name, Props.Create<FailoverCoordinator>(), new ClusterSingletonOptions(), createProxyToo: true);
+            .WithMeshSerialization();
 
         if (overrides.ThrottledTransport)
             builder.AddHocon("akka.remote.dot-netty.tcp.applied-adapters = [trttl]", HoconAddMode.Prepend);

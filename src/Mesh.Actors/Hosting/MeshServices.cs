@@ -22,7 +22,7 @@ public static class MeshServices
         services.AddDigitalOcean(options, environment);
         services.AddAkka(options.ClusterName, (builder, provider) =>
         {
-            builder.AddHealthMesh(options, environment, overrides).WithProbes(options, provider);
+            builder.AddHealthMesh(options, environment, overrides).WithProbes(options, provider).WithFailover(options, provider);
             more?.Invoke(builder, provider);
         });
         return services;

@@ -22,6 +22,10 @@ public static class MessageManifests
         (typeof(LoadBalancerObserved), "lb-observed"),
         (typeof(PollVotes), "poll-votes"),
         (typeof(VotesAnswer), "votes"),
+        (typeof(GetFailoverStatus), "failover-status?"),
+        (typeof(FailoverStatus), "failover-status"),
+        (typeof(GetFailoverHistory), "failover-history?"),
+        (typeof(FailoverHistory), "failover-history"),
     ];
 
     public static readonly FrozenDictionary<Type, string> ByType = Entries.ToFrozenDictionary(e => e.Type, e => e.Manifest);

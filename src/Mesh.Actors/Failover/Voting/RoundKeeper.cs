@@ -3,8 +3,8 @@ using Mesh.Contracts.Failover;
 
 namespace Mesh.Actors.Failover.Voting;
 
-/// <summary>A cluster member as the coordinator sees it: Up and reachable, with its node name and region.</summary>
-public sealed record ReachableMember(string Node, string Region);
+/// <summary>A cluster member as the coordinator sees it: Up and reachable, with its node name, region and address.</summary>
+public sealed record ReachableMember(string Node, string Region, string? Address = null);
 
 /// <summary>
 /// The coordinator's bookkeeping of its polls (SPEC 6 rule 2): each poll carries a nonce, an answer counts

@@ -1,0 +1,28 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Mesh.Actors.Failover.Voting;
+using Mesh.Actors.Hosting;
+using Mesh.Contracts.Failover;
+
+namespace Mesh.Actors.Failover;
+
+/// <summary>The cluster's Up, reachable members and their voters, as this node sees them now.</summary>
+public sealed class ClusterDirectory(ActorSystem system) : IMeshDirectory
+{
+    private readonly Cluster _cluster = Cluster.Get(system);
+
+    public IReadOnlyCollection<ReachableMember> Reachable()
+    {
+        var state = _cluster.State;
+        var unreachable = state.Unreachable.Select(m => m.UniqueAddress).ToHashSet();
+        return state.Members
+            .Where(m => m.Status == MemberStatus.Up && !unreachable.Contains(m.UniqueAddress))
+            .Select(m => (Member: m, Node: ClusterRoles.NodeOf(m), Region: ClusterRoles.RegionOf(m)))
+            .Where(x => x.Node is not null && x.Region is not null)
+            .Select(x => new ReachableMember(x.Node!, x.Region!, x.Member.Address.ToString()))
+            .ToList();
+    }
+
+    public void Poll(ReachableMember member, PollVotes poll, IActorRef replyTo) =>
+        system.ActorSelection($"{member.Address}/user/{RegionVoter.Name}").Tell(poll, replyTo);
+}

@@ -1,0 +1,21 @@
+using Mesh.Actors.Failover.Policy;
+using Mesh.Contracts.Failover;
+
+namespace Mesh.Actors.Failover;
+
+/// <summary>
+/// Runs one step of a plan against the real resources (fence, grant leases, promote, switch DNS). Every step
+/// is idempotent and carries the move's epoch, which the resources check (rule 10), so running a step again
+/// after a crash or a lost answer is always safe.
+/// </summary>
+public interface IPlanExecutor
+{
+    Task<StepOutcome> RunAsync(Move move, string step, CancellationToken cancellationToken);
+}
+
+/// <summary>A step's result; the fence step also reports what it learned (the coordinator judges whether it proves the fence).</summary>
+public sealed record StepOutcome(bool Ok, string? Error, FenceFacts? Fence = null)
+{
+    public static readonly StepOutcome Done = new(true, null);
+    public static StepOutcome Failed(string error) => new(false, error);
+}

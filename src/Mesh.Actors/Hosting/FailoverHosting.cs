@@ -1,0 +1,31 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Mesh.Actors.Failover;
+using Mesh.Actors.Failover.Voting;
+using Mesh.Contracts.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mesh.Actors.Hosting;
+
+/// <summary>
+/// Failover: every node's region voter, and the coordinator singleton with the store and the plan executor
+/// from the services (a node without them runs a coordinator that observes and never acts).
+/// </summary>
+public static class FailoverHosting
+{
+    public static AkkaConfigurationBuilder WithFailover(this AkkaConfigurationBuilder builder, MeshOptions options, IServiceProvider services)
+    {
+        var clock = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var settings = CoordinatorSettings.From(options);
+        builder.AddStartup((system, _) =>
+        {
+            system.ActorOf(RegionVoter.Props(options.Node.Name!, options.Node.Region!, VoteSettingsFactory.From(options), DistributedPubSub.Get(system).Mediator, clock), RegionVoter.Name);
+        });
+        return builder.WithSingleton<FailoverCoordinator>(FailoverCoordinator.Name,
+            (system, _, _) => FailoverCoordinator.Props(settings, services.GetService<IFailoverStore>(), services.GetService<IPlanExecutor>(),
+                new ClusterDirectory(system), DistributedPubSub.Get(system).Mediator, clock: clock),
+            new ClusterSingletonOptions(), createProxyToo: true);
+    }
+}

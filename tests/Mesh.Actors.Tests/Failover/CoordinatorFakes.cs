@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Mesh.Actors.Failover;
+using Mesh.Actors.Failover.Policy;
+using Mesh.Actors.Failover.Voting;
+using Mesh.Contracts.Failover;
+
+namespace Mesh.Actors.Tests.Failover;
+
+/// <summary>A majority store in memory: it keeps what was written, and can be told to fail writes.</summary>
+internal sealed class FakeStore(FailoverState? initial = null) : IFailoverStore
+{
+    private readonly object _gate = new();
+    private FailoverState? _state = initial;
+    private int _failWrites;
+
+    public List<FailoverState> Writes { get; } = [];
+    public FailoverState? State { get { lock (_gate) return _state; } }
+
+    public void FailNextWrites(int count) { lock (_gate) _failWrites = count; }
+
+    public Task<FailoverState?> ReadAsync(CancellationToken cancellationToken) { lock (_gate) return Task.FromResult(_state); }
+
+    public Task WriteAsync(FailoverState state, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_failWrites > 0)
+            {
+                _failWrites--;
+                return Task.FromException(new StoreWriteFailedException("no majority within 5 s"));
+            }
+            _state = state;
+            Writes.Add(state);
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>Runs no real step: records each call and answers as scripted (by default: done, the fence confirmed by the guards).</summary>
+internal sealed class FakeExecutor : IPlanExecutor
+{
+    public ConcurrentQueue<string> Calls { get; } = new();
+    public Func<string, int, StepOutcome> Script { get; set; } = (step, _) => step.StartsWith("fence:", StringComparison.Ordinal)
+        ? new StepOutcome(true, null, new FenceFacts(true, [], null, false, null, false))
+        : StepOutcome.Done;
+
+    public Task<StepOutcome> RunAsync(Move move, string step, CancellationToken cancellationToken)
+    {
+        var attempt = Calls.Count(c => c == step) + 1;
+        Calls.Enqueue(step);
+        return Task.FromResult(Script(step, attempt));
+    }
+}
+
+/// <summary>Members that answer polls at once with scripted votes.</summary>
+internal sealed class FakeDirectory : IMeshDirectory
+{
+    public IReadOnlyList<ReachableMember> Members { get; set; } = [new("nyc1-a", "nyc1"), new("ams3-a", "ams3"), new("sfo3-w", "sfo3")];
+    public Func<ReachableMember, IReadOnlyList<RegionVerdict>> Votes { get; set; } = _ => [];
+
+    public IReadOnlyCollection<ReachableMember> Reachable() => Members;
+
+    public void Poll(ReachableMember member, PollVotes poll, IActorRef replyTo) =>
+        replyTo.Tell(new VotesAnswer(poll.Nonce, member.Node, member.Region, Votes(member)));
+}
