@@ -8,6 +8,9 @@ namespace Mesh.Actors.Actions;
 /// <see cref="IPostgresActions"/> over Npgsql, for one server, from its connection string with the password
 /// resolved. The mesh works from its own database <c>healthmesh</c> on the server (same host, port and user),
 /// which no fence closes. Pooled sessions serve the actions; confirmations come from new, unpooled ones.
+/// The role needs what the fence uses: in practice superuser (ALTER SYSTEM, ALTER DATABASE on every database,
+/// CREATE DATABASE on first contact, ending superusers' sessions, pg_promote); a missing privilege fails the
+/// action with the server's words.
 /// </summary>
 public sealed class PostgresActions : IPostgresActions
 {
