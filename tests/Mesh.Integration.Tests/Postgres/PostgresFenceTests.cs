@@ -61,7 +61,11 @@ public sealed class PostgresFenceTests(PostgresPair pg) : IClassFixture<Postgres
         Assert.True(fence.Succeeded, fence.ToString());
         Assert.True(fence.EndedSessions >= 2, fence.ToString());
         Assert.NotNull(fence.WalLsn);
-        await Assert.ThrowsAnyAsync<NpgsqlException>(() => PgClient.ExecAsync(overriding, "INSERT INTO items (note) VALUES ('after-fence-set')"));
+        await Assert.ThrowsAnyAsync<NpgsqlException>(async () =>
+        {
+            await PgClient.ExecAsync(overriding, "SET default_transaction_read_only = off");
+            await PgClient.ExecAsync(overriding, "BEGIN; INSERT INTO items (note) VALUES ('after-fence-set'); COMMIT");
+        });
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => PgClient.ExecAsync(readWrite, "BEGIN READ WRITE; INSERT INTO items (note) VALUES ('after-fence-begin'); COMMIT"));
         foreach (var database in new[] { "app", "postgres", "template1", OddDatabase })
         {
