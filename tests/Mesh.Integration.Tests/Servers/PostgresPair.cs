@@ -19,8 +19,13 @@ public sealed class PostgresPair : IAsyncLifetime
     private string PrimaryDir => Path.Combine(_root, "primary");
     private string StandbyDir => Path.Combine(_root, "standby");
 
-    public string ConnectionString(int port) =>
-        $"Host=127.0.0.1;Port={port};Username=postgres;Password={Password};Database=postgres;Pooling=false";
+    public string ConnectionString(int port) => ConnectionString(port, "postgres");
+
+    public string ConnectionString(int port, string database) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = port, Username = "postgres", Password = Password, Database = database, Pooling = false,
+        }.ConnectionString;
 
     public async Task InitializeAsync()
     {
@@ -37,9 +42,11 @@ public sealed class PostgresPair : IAsyncLifetime
         await StartStandbyAsync();
     }
 
+    // Both servers get the same settings: a hot standby needs max_prepared_transactions at least the primary's
+    // (the fence tests prepare transactions).
     private async Task AppendAsync(string conf, int port)
     {
-        var settings = $"\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{_root}'\nfsync = off\nmax_wal_senders = 5\nhot_standby = on\nwal_receiver_status_interval = 1s\n";
+        var settings = $"\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{_root}'\nfsync = off\nmax_wal_senders = 5\nhot_standby = on\nwal_receiver_status_interval = 1s\nmax_prepared_transactions = 5\n";
         await Shell.RunAsync("sh", ["-c", $"cat >> '{conf}' <<'EOF'\n{settings}\nEOF"], User);
     }
 
