@@ -50,6 +50,7 @@ public static class NodeHost
         app.MapHealthEndpoints();
         app.MapClusterEndpoints();
         app.MapTargetEndpoints();
+        app.MapFailoverEndpoints();
         app.MapMetrics("/metrics");
         app.Services.GetRequiredService<MeshMetrics>();
         app.MapFallback((HttpContext context) => ApiProblems.NotFound($"there is no resource at {context.Request.Method} {context.Request.Path}"));

@@ -50,6 +50,8 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
         new FailoverStatus("automatic", false, "nyc1", 3, Phases.Blocked, ["paused: kernel upgrade"], At, "epoch 3: failover nyc1 -> ams3", false, [],
             [new ReadinessView("ams3", false, 4096, ["pg-ams3 is not a standby"])]),
         GetFailoverHistory.Instance,
+        GetRegions.Instance,
+        new RegionsView([new RegionView("nyc1", "site", true, [new VantageVerdict("ams3", Verdicts.Down, At, ["pg-nyc1: unhealthy for 3 s"])]), new RegionView("sfo3", "witness", false, [])]),
         new FailoverHistory([new HistoryRecord(new Epoch(3, "sfo3-w-1a2b3c4d"), At, DecisionKinds.Failover, "nyc1", "ams3", "nyc1 voted down by ams3, sfo3", FenceEvidence.Guards,
             [new VoteRecord("ams3", Verdicts.Down, At)], [new StepRecord("fence:nyc1", StepStatuses.Ok, At, 120, null), new StepRecord("switch-dns:shop", StepStatuses.Failed, At, 30_000, "429")])]),
         new VotesAnswer(42, "ams3-a", "ams3", [new RegionVerdict("nyc1", Verdicts.Down, ["pg-nyc1: unhealthy for 3 s"]), new RegionVerdict("ams3", Verdicts.Up, [])]),

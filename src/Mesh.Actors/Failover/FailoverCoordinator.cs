@@ -63,7 +63,8 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
 
         Receive<GetCoordinatorStatus>(_ => Sender.Tell(_whereabouts));
         Receive<GetFailoverStatus>(_ => Sender.Tell(Status()));
-        Receive<GetFailoverHistory>(_ => Sender.Tell(new FailoverHistory(_state?.History ?? [])));
+        Receive<GetFailoverHistory>(_ => Sender.Tell(new FailoverHistory((_state?.History ?? []).Reverse().ToList())));
+        Receive<GetRegions>(_ => Sender.Tell(Regions()));
         Receive<TargetObserved>(o => _replication.Observe(o, Now));
         Receive<SubscribeAck>(_ => { });
         Receive<VotesAnswer>(a => _rounds.Accept(a, Now));
@@ -313,6 +314,15 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
             last is null ? null : $"epoch {last.Epoch.Counter}: {last.Kind} {last.From} -> {last.To} at {last.At:yyyy-MM-ddTHH:mm:ssZ}",
             Guarded: false, LeaseHolders: [],
             _readiness.Select(r => new ReadinessView(r.Region, r.Eligible, r.LagBytes, r.AllReasons.ToList())).ToList());
+    }
+
+    private RegionsView Regions()
+    {
+        var round = _rounds.Rounds.LastOrDefault();
+        var active = _state?.ActiveRegion ?? _settings.Options.InitialActiveRegion;
+        return new RegionsView(_settings.Options.Regions.Select(r => new RegionView(r.Name!, r.Kind!, r.Name == active,
+            round is null ? [] : round.Votes.Where(v => v.Value.ContainsKey(r.Name!)).OrderBy(v => v.Key, StringComparer.Ordinal)
+                .Select(v => new VantageVerdict(v.Key, v.Value[r.Name!].Verdict, round.TakenAt, v.Value[r.Name!].Reasons)).ToList())).ToList());
     }
 
     private HistoryRecord Entry(Epoch epoch, string kind, string? from, string? to, string reason, string? fencedBy, IReadOnlyList<VoteRecord> votes, IReadOnlyList<StepRecord> steps) =>

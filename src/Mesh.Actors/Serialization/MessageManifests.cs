@@ -26,6 +26,8 @@ public static class MessageManifests
         (typeof(FailoverStatus), "failover-status"),
         (typeof(GetFailoverHistory), "failover-history?"),
         (typeof(FailoverHistory), "failover-history"),
+        (typeof(GetRegions), "regions?"),
+        (typeof(RegionsView), "regions"),
     ];
 
     public static readonly FrozenDictionary<Type, string> ByType = Entries.ToFrozenDictionary(e => e.Type, e => e.Manifest);

@@ -32,3 +32,17 @@ public sealed record GetFailoverHistory : IMeshMessage
 }
 
 public sealed record FailoverHistory(IReadOnlyList<HistoryRecord> Entries) : IMeshMessage;
+
+/// <summary>Asks the coordinator for <c>GET /api/v1/regions</c>: every region's votes from its latest poll round.</summary>
+public sealed record GetRegions : IMeshMessage
+{
+    public static readonly GetRegions Instance = new();
+}
+
+/// <summary>SPEC section 4, <c>GET /api/v1/regions</c>.</summary>
+public sealed record RegionsView(IReadOnlyList<RegionView> Regions) : IMeshMessage;
+
+public sealed record RegionView(string Name, string Kind, bool Active, IReadOnlyList<VantageVerdict> Verdicts);
+
+/// <summary>One vantage region's vote on a region; <c>At</c> is when the coordinator's round took it (its wall clock, for reading only).</summary>
+public sealed record VantageVerdict(string Vantage, string Verdict, DateTimeOffset At, IReadOnlyList<string> Reasons);
