@@ -1,5 +1,6 @@
 using Mesh.Actors.DigitalOcean;
 using Mesh.Contracts.Configuration;
+using Mesh.Contracts.Failover;
 
 namespace Mesh.Actors.Actions;
 
@@ -22,6 +23,39 @@ public sealed class DigitalOceanDnsSwitcher(DigitalOceanClient client, DnsOption
             results.Add(await SwitchRecordAsync(record, value, cancellationToken));
         return new DnsSwitchReport(region, value, results);
     }
+
+    public async Task<DnsRecordSwitch> SwitchRecordAsync(string recordName, string fromRegion, string toRegion, Epoch epoch, CancellationToken cancellationToken)
+    {
+        var record = dns.Records.FirstOrDefault(r => r.Name == recordName) ?? throw new ArgumentException($"'{recordName}' is not a configured record", nameof(recordName));
+        var value = ValueOf(toRegion);
+        var from = ValueOf(fromRegion);
+        var found = await client.ListRecordsAsync(_domain, record.Type, recordName, cancellationToken);
+        if (found.Count == 1 && !Same(found[0].Data, value) && !Same(found[0].Data, from))
+            return new DnsRecordSwitch(recordName, record.Type, found[0].Data, value, DnsChange.Unchanged, false,
+                $"{DigitalOceanClient.FullyQualified(recordName, _domain)} holds {found[0].Data}, neither {fromRegion}'s {from} nor {toRegion}'s {value}: it was changed outside the mesh; fix it or adopt");
+
+        var marker = MarkerName(recordName);
+        var markers = await client.ListRecordsAsync(_domain, "TXT", marker, cancellationToken);
+        var recorded = markers.Select(m => EpochMarker.Parse(m.Data)).Where(m => m is not null).Select(m => m!.Value.Counter).DefaultIfEmpty(0).Max();
+        if (recorded > epoch.Counter)
+            throw new StaleEpochException($"DNS {DigitalOceanClient.FullyQualified(recordName, _domain)}", "switch-dns", new Epoch(recorded, ""), epoch);
+
+        var result = await SwitchRecordAsync(record, value, cancellationToken);
+        if (!result.Confirmed) return result;
+
+        // The marker last: it claims the switch, so it is written only once the switch is read back.
+        var text = EpochMarker.Format(epoch.Counter, toRegion);
+        var marking = new DomainRecordRequest("TXT", marker, text, record.Ttl);
+        if (markers.Count == 0) await client.CreateRecordAsync(_domain, marking, cancellationToken);
+        else if (markers[0].Data != text || markers[0].Ttl != record.Ttl) await client.UpdateRecordAsync(_domain, markers[0].Id, marking, cancellationToken);
+        return result;
+    }
+
+    private string ValueOf(string region) =>
+        dns.Values.TryGetValue(region, out var v) ? v : throw new ArgumentException($"Failover.Dns.Values has no value for region '{region}'", nameof(region));
+
+    /// <summary>The TXT record that carries a record's epoch: <c>_healthmesh.&lt;name&gt;</c>, or <c>_healthmesh</c> for the apex.</summary>
+    public static string MarkerName(string recordName) => recordName == "@" ? "_healthmesh" : $"_healthmesh.{recordName}";
 
     public async Task<IReadOnlyList<DnsRecordReading>> ReadAsync(CancellationToken cancellationToken)
     {

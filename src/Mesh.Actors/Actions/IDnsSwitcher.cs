@@ -10,6 +10,14 @@ public interface IDnsSwitcher
     /// </summary>
     Task<DnsSwitchReport> SwitchAsync(string region, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The plan's <c>switch-dns:&lt;record&gt;</c> step (SPEC 6 rules 6 and 10) for one configured record: read it
+    /// first and fail when it holds a value that is neither region's (someone changed it by hand); refuse with
+    /// <see cref="StaleEpochException"/> when its TXT record <c>_healthmesh.&lt;name&gt;</c> records a newer epoch;
+    /// update in place; read back; then write the TXT record <c>healthmesh epoch=&lt;counter&gt; active=&lt;region&gt;</c>.
+    /// </summary>
+    Task<DnsRecordSwitch> SwitchRecordAsync(string recordName, string fromRegion, string toRegion, Mesh.Contracts.Failover.Epoch epoch, CancellationToken cancellationToken);
+
     /// <summary>What every configured record holds now (null value when it does not exist).</summary>
     Task<IReadOnlyList<DnsRecordReading>> ReadAsync(CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using Mesh.Actors.Actions;
 using Mesh.Contracts.Configuration;
+using Mesh.Contracts.Failover;
 
 namespace Mesh.Integration.Tests.DigitalOcean;
 
@@ -89,5 +90,66 @@ public sealed class DnsSwitcherTests(DigitalOceanFixture fx)
         Assert.False(report.Succeeded);
         Assert.Contains("has 2 A records", Assert.Single(report.Records).Error, StringComparison.Ordinal);
         Assert.Equal(0, MutationsOf(domain));
+    }
+
+    private static readonly Epoch Seven = new(7, "coordinator-a");
+
+    [Fact]
+    public async Task The_plan_step_switches_the_record_then_marks_it_with_the_epoch_and_a_repeat_changes_nothing()
+    {
+        var (switcher, domain) = Setup();
+        var shop = fx.StandIn.AddRecord(domain, "A", "shop", Nyc, 30);
+
+        var result = await switcher.SwitchRecordAsync("shop", "nyc1", "ams3", Seven, None);
+        var mutations = MutationsOf(domain);
+        var again = await switcher.SwitchRecordAsync("shop", "nyc1", "ams3", Seven, None);
+
+        Assert.True(result.Confirmed);
+        var records = fx.StandIn.Records(domain);
+        Assert.Equal(Ams, records.Single(r => r.Id == shop.Id).Data);
+        var marker = records.Single(r => r.Type == "TXT");
+        Assert.Equal(("_healthmesh.shop", "healthmesh epoch=7 active=ams3"), (marker.Name, marker.Data));
+        Assert.True(again.Confirmed);
+        Assert.Equal(mutations, MutationsOf(domain));
+    }
+
+    [Fact]
+    public async Task A_newer_epoch_at_the_record_refuses_the_switch_and_changes_nothing()
+    {
+        var (switcher, domain) = Setup();
+        fx.StandIn.AddRecord(domain, "A", "shop", Nyc, 30);
+        fx.StandIn.AddRecord(domain, "TXT", "_healthmesh.shop", "healthmesh epoch=9 active=nyc1", 30);
+
+        var e = await Assert.ThrowsAsync<StaleEpochException>(() => switcher.SwitchRecordAsync("shop", "nyc1", "ams3", Seven, None));
+
+        Assert.Equal((9L, 7L), (e.Recorded.Counter, e.Attempted.Counter));
+        Assert.Equal(0, MutationsOf(domain));
+        Assert.Equal(Nyc, fx.StandIn.Records(domain).Single(r => r.Type == "A").Data);
+    }
+
+    [Fact]
+    public async Task A_record_changed_by_hand_to_neither_regions_value_blocks_the_step()
+    {
+        var (switcher, domain) = Setup();
+        fx.StandIn.AddRecord(domain, "A", "shop", "203.0.113.99", 30);
+
+        var result = await switcher.SwitchRecordAsync("shop", "nyc1", "ams3", Seven, None);
+
+        Assert.False(result.Confirmed);
+        Assert.Equal($"shop.{domain} holds 203.0.113.99, neither nyc1's {Nyc} nor ams3's {Ams}: it was changed outside the mesh; fix it or adopt", result.Error);
+        Assert.Equal(0, MutationsOf(domain));
+    }
+
+    [Fact]
+    public async Task A_429_storm_during_the_step_is_waited_out()
+    {
+        var (switcher, domain) = Setup();
+        fx.StandIn.AddRecord(domain, "A", "shop", Nyc, 30);
+        fx.StandIn.FailNext(3, 429);
+
+        var result = await switcher.SwitchRecordAsync("shop", "nyc1", "ams3", Seven, None);
+
+        Assert.True(result.Confirmed);
+        Assert.Equal(Ams, fx.StandIn.Records(domain).Single(r => r.Type == "A").Data);
     }
 }
