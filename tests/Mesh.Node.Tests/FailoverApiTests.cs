@@ -60,4 +60,48 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
         Assert.StartsWith("app-ams3: unhealthy for", ams3Vote.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
         Assert.Empty(Region(body, "sfo3").GetProperty("verdicts").EnumerateArray());   // a witness is voted on by nobody
     }
+
+    private async Task<(HttpStatusCode Status, string? ContentType, JsonElement Body)> PostAsync(string path, string? json, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node.BaseUri, path));
+        if (json is not null) request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        if (token is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await node.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Theory]
+    [InlineData("api/v1/failover/pause", """{"reason":"maintenance"}""")]
+    [InlineData("api/v1/failover/resume", null)]
+    [InlineData("api/v1/failover/failover", """{"to":"ams3"}""")]
+    [InlineData("api/v1/failover/switchover", """{"to":"ams3"}""")]
+    public async Task Every_command_needs_the_token_401_without_403_with_a_wrong_one(string path, string? body)
+    {
+        var none = await PostAsync(path, body, token: null);
+        var wrong = await PostAsync(path, body, token: "not-the-token");
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "application/problem+json"), (none.Status, none.ContentType));
+        Assert.Equal((HttpStatusCode.Forbidden, "application/problem+json"), (wrong.Status, wrong.ContentType));
+    }
+
+    [Fact]
+    public async Task A_command_without_a_target_region_is_a_400_problem()
+    {
+        var r = await PostAsync("api/v1/failover/failover", """{"acceptDataLoss":true}""", TestConfigs.ApiToken);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (r.Status, r.ContentType));
+        Assert.Contains("\"to\"", r.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_command_the_coordinator_cannot_carry_out_is_a_problem_with_its_reasons()
+    {
+        await AwaitAsync("api/v1/failover", _ => true);
+
+        var r = await PostAsync("api/v1/failover/pause", """{"reason":"maintenance"}""", TestConfigs.ApiToken);
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, "application/problem+json"), (r.Status, r.ContentType));
+        Assert.StartsWith("this node has no failover state store", r.Body.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
+    }
 }

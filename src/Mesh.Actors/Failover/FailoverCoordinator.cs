@@ -75,6 +75,11 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         Receive<StepDone>(OnStepDone);
         Receive<RunStep>(_ => RunNextStep());
         Receive<Rewrite>(r => Write(r.State, r.Then));
+        Receive<PauseFailover>(p => Command(state => state with { Paused = true, PauseReason = p.Reason }, "paused"));
+        Receive<ResumeFailover>(_ => Command(state => state with { Paused = false, PauseReason = null }, "resumed"));
+        Receive<RequestFailover>(OnRequestFailover);
+        // A planned switchover needs rule 7's catch-up barrier in the plan; until that is built it is refused, never run as a failover.
+        Receive<RequestSwitchover>(_ => Sender.Tell(new CommandAnswer(409, null, ["planned switchover is not available in this version; a failover (POST /api/v1/failover/failover) is"])));
         mediator?.Tell(new Subscribe(ObservationStore.Topic, Self));
     }
 
@@ -184,14 +189,15 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
             Write(state with { History = Append(state.History, Entry(state.Epoch, DecisionKinds.Blocked, state.ActiveRegion, null, string.Join("; ", _reasons), null, [], [])) });
     }
 
-    private void Start(FailoverState state, string kind, string from, string to, string reason, IReadOnlyList<VoteRecord> votes, bool acceptDataLoss, bool acceptSplitBrainRisk)
+    private void Start(FailoverState state, string kind, string from, string to, string reason, IReadOnlyList<VoteRecord> votes, bool acceptDataLoss, bool acceptSplitBrainRisk,
+        IActorRef? requester = null)
     {
         var epoch = state.Epoch.Next(_incarnation);
         var move = new Move(kind, from, to, epoch, WallNow, reason, null, acceptDataLoss, acceptSplitBrainRisk, PlanSteps.Pending(PlanSteps.For(_settings.Options, from, to)));
         _log.Warning("Decided: {0} from {1} to {2}, epoch {3}: {4}", kind, from, to, epoch, reason);
         _attempts.Clear();
         Write(state with { Epoch = epoch, Phase = Phases.Fencing, Move = move, History = Append(state.History, Entry(epoch, kind, from, to, reason, null, votes, move.Steps)) },
-            then: RunStep.Instance);
+            then: requester is null ? RunStep.Instance : new Reply(requester, new CommandAnswer(202, epoch.Counter, []), RunStep.Instance));
     }
 
     private void RunNextStep()
@@ -275,6 +281,10 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         _busy = false;
         switch (w.Then)
         {
+            case Reply r:
+                r.To.Tell(r.Answer);
+                if (r.Next is not null) Self.Tell(r.Next);
+                break;
             case Delayed d:
                 Timers.StartSingleTimer("retry", d.Message, d.After);
                 break;
@@ -288,6 +298,17 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     {
         var state = _state!;
         _log.Error("Storing the failover state failed: {0}", f.Error);
+        if (f.Then is Reply reply)
+        {
+            // The operator hears the truth now; the state the request would have made is not retried behind their back.
+            reply.To.Tell(new CommandAnswer(503, null, [$"the change could not be stored by a majority: {f.Error}"]));
+            f = f with { Then = reply.Next };
+            if (f.Attempted.Epoch <= state.Epoch)
+            {
+                _busy = false;
+                return;
+            }
+        }
         _reasons = [$"the failover state could not be stored by a majority: {f.Error}"];
         // Still busy: nothing else happens until a write lands.
         if (f.Attempted.Epoch > state.Epoch)
@@ -315,6 +336,45 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
             Guarded: false, LeaseHolders: [],
             _readiness.Select(r => new ReadinessView(r.Region, r.Eligible, r.LagBytes, r.AllReasons.ToList())).ToList());
     }
+
+    /// <summary>Applies an operator's change to the stored state and answers once a majority stored it.</summary>
+    private void Command(Func<FailoverState, FailoverState> change, string what)
+    {
+        if (Unavailable() is { } refusal)
+        {
+            Sender.Tell(refusal);
+            return;
+        }
+        _log.Warning("Operator: failover {0}", what);
+        Write(change(_state!), then: new Reply(Sender, new CommandAnswer(200, null, []), null));
+    }
+
+    private void OnRequestFailover(RequestFailover r)
+    {
+        if (Unavailable() is { } refusal)
+        {
+            Sender.Tell(refusal);
+            return;
+        }
+        var state = _state!;
+        var context = new RequestContext(state, _settings.Policy.SiteRegions, _settings.Policy.Quorum, _rounds.Rounds.LastOrDefault(),
+            _readiness.FirstOrDefault(x => x.Region == r.To), WallNow);
+        var verdict = OperatorRequests.CheckFailover(context, new FailoverRequest(r.To, r.AcceptDataLoss, r.AcceptSplitBrainRisk));
+        if (!verdict.Accepted)
+        {
+            Sender.Tell(new CommandAnswer(verdict.Status, null, verdict.Reasons));
+            return;
+        }
+        var reason = $"operator failover to {r.To}" + (r.AcceptDataLoss ? ", accepting data loss" : "") + (r.AcceptSplitBrainRisk ? ", accepting the split-brain risk" : "");
+        Start(state, DecisionKinds.Failover, state.ActiveRegion, r.To, reason, [], r.AcceptDataLoss, r.AcceptSplitBrainRisk, Sender);
+    }
+
+    private CommandAnswer? Unavailable() =>
+        _store is null ? new CommandAnswer(503, null, [NoStore])
+        : _state is null || _busy ? new CommandAnswer(503, null, ["the coordinator is reading or storing the failover state; try again in a moment"])
+        : _state.Move is not null && _state.Phase is Phases.Fencing or Phases.Promoting or Phases.SwitchingDns
+            ? new CommandAnswer(409, null, [$"a {_state.Move.Kind} from {_state.Move.From} to {_state.Move.To} is in progress (epoch {_state.Move.Epoch.Counter}, phase {_state.Phase})"])
+            : null;
 
     private RegionsView Regions()
     {
@@ -347,4 +407,5 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private sealed record StepDone(string Step, StepOutcome Outcome, DateTimeOffset StartedAt, TimeSpan Duration);
     private sealed record Delayed(object Message, TimeSpan After);
     private sealed record Rewrite(FailoverState State, object? Then);
+    private sealed record Reply(IActorRef To, object Answer, object? Next);
 }

@@ -28,6 +28,11 @@ public static class MessageManifests
         (typeof(FailoverHistory), "failover-history"),
         (typeof(GetRegions), "regions?"),
         (typeof(RegionsView), "regions"),
+        (typeof(PauseFailover), "pause"),
+        (typeof(ResumeFailover), "resume"),
+        (typeof(RequestFailover), "failover!"),
+        (typeof(RequestSwitchover), "switchover!"),
+        (typeof(CommandAnswer), "command-answer"),
     ];
 
     public static readonly FrozenDictionary<Type, string> ByType = Entries.ToFrozenDictionary(e => e.Type, e => e.Manifest);

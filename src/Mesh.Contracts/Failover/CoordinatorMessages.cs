@@ -46,3 +46,21 @@ public sealed record RegionView(string Name, string Kind, bool Active, IReadOnly
 
 /// <summary>One vantage region's vote on a region; <c>At</c> is when the coordinator's round took it (its wall clock, for reading only).</summary>
 public sealed record VantageVerdict(string Vantage, string Verdict, DateTimeOffset At, IReadOnlyList<string> Reasons);
+
+/// <summary><c>POST /api/v1/failover/pause</c>: no automatic decision until resumed (rule 13); guards, grants and a move past its fence go on.</summary>
+public sealed record PauseFailover(string? Reason) : IMeshMessage;
+
+/// <summary><c>POST /api/v1/failover/resume</c>.</summary>
+public sealed record ResumeFailover : IMeshMessage
+{
+    public static readonly ResumeFailover Instance = new();
+}
+
+/// <summary><c>POST /api/v1/failover/failover</c>: an operator's failover of a region that is down.</summary>
+public sealed record RequestFailover(string To, bool AcceptDataLoss, bool AcceptSplitBrainRisk) : IMeshMessage;
+
+/// <summary><c>POST /api/v1/failover/switchover</c>: a planned, lossless move.</summary>
+public sealed record RequestSwitchover(string To, bool Force) : IMeshMessage;
+
+/// <summary>The coordinator's answer to a command: an HTTP status (200, 202, 400, 409, 503), the epoch of a started move, and the reasons of a refusal.</summary>
+public sealed record CommandAnswer(int Status, long? Epoch, IReadOnlyList<string> Reasons) : IMeshMessage;

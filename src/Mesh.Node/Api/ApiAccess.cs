@@ -42,4 +42,9 @@ public static class ApiAccessExtensions
     public static RouteHandlerBuilder RequireReadAccess(this RouteHandlerBuilder endpoint) =>
         endpoint.AddEndpointFilter(async (context, next) =>
             context.HttpContext.RequestServices.GetRequiredService<ApiAccess>().Check(context.HttpContext.Request, mutating: false) ?? await next(context));
+
+    /// <summary>Guards a mutating endpoint: always needs the bearer token.</summary>
+    public static RouteHandlerBuilder RequireWriteAccess(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddEndpointFilter(async (context, next) =>
+            context.HttpContext.RequestServices.GetRequiredService<ApiAccess>().Check(context.HttpContext.Request, mutating: true) ?? await next(context));
 }

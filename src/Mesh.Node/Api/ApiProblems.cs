@@ -8,4 +8,9 @@ public static class ApiProblems
 
     public static IResult NotFound(string detail) => Problem(StatusCodes.Status404NotFound, "Not Found", detail);
     public static IResult Unavailable(string detail) => Problem(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", detail);
+    public static IResult BadRequest(string detail) => Problem(StatusCodes.Status400BadRequest, "Bad Request", detail);
+
+    /// <summary>A refusal with every reason as a list too (extension member <c>reasons</c>), for clients that show them one by one.</summary>
+    public static IResult WithReasons(int status, string detail, IReadOnlyList<string> reasons) =>
+        Results.Problem(statusCode: status, detail: detail, extensions: new Dictionary<string, object?> { ["reasons"] = reasons });
 }

@@ -19,7 +19,44 @@ public static class FailoverEndpoints
 
         app.MapGet("/api/v1/regions", (IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
             AskAsync<RegionsView>(c, GetRegions.Instance, r => r.Regions, ct)).RequireReadAccess();
+
+        app.MapPost("/api/v1/failover/pause", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
+            await CommandAsync(c, new PauseFailover((await ApiBodies.ReadAsync<PauseBody>(request, ct))?.Reason), ct)).RequireWriteAccess();
+
+        app.MapPost("/api/v1/failover/resume", (IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
+            CommandAsync(c, ResumeFailover.Instance, ct)).RequireWriteAccess();
+
+        app.MapPost("/api/v1/failover/failover", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
+        {
+            var body = await ApiBodies.ReadAsync<FailoverBody>(request, ct);
+            if (body?.To is not { Length: > 0 } to) return ApiProblems.BadRequest("the body must be JSON with \"to\": the site region to fail over to");
+            return await CommandAsync(c, new RequestFailover(to, body.AcceptDataLoss, body.AcceptSplitBrainRisk), ct);
+        }).RequireWriteAccess();
+
+        app.MapPost("/api/v1/failover/switchover", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
+        {
+            var body = await ApiBodies.ReadAsync<SwitchoverBody>(request, ct);
+            if (body?.To is not { Length: > 0 } to) return ApiProblems.BadRequest("the body must be JSON with \"to\": the site region to switch over to");
+            return await CommandAsync(c, new RequestSwitchover(to, body.Force), ct);
+        }).RequireWriteAccess();
     }
+
+    private static async Task<IResult> CommandAsync(IRequiredActor<FailoverCoordinator> coordinator, object command, CancellationToken ct)
+    {
+        // Long enough for a majority write; a command is never retried here (the operator decides whether to repeat it).
+        var answer = await (await coordinator.GetAsync(ct)).AskOrNullAsync<CommandAnswer>(command, TimeSpan.FromSeconds(10), ct);
+        return answer switch
+        {
+            null => ApiProblems.Unavailable("the failover coordinator did not answer (it may be moving to another node); check GET /api/v1/failover before repeating the request"),
+            { Status: 200 } => Results.Ok(new { }),
+            { Status: 202 } => Results.Json(new { epoch = answer.Epoch }, statusCode: 202),
+            _ => ApiProblems.WithReasons(answer.Status, string.Join("; ", answer.Reasons), answer.Reasons),
+        };
+    }
+
+    private sealed record PauseBody(string? Reason);
+    private sealed record FailoverBody(string? To, bool AcceptDataLoss, bool AcceptSplitBrainRisk);
+    private sealed record SwitchoverBody(string? To, bool Force);
 
     private static async Task<IResult> AskAsync<T>(IRequiredActor<FailoverCoordinator> coordinator, object question, Func<T, object> view, CancellationToken ct) where T : class
     {

@@ -211,4 +211,78 @@ public sealed class FailoverCoordinatorTests : TestKit
         Assert.Equal("this node has no failover state store: the coordinator observes and never acts", status.BlockedReasons[0]);
         Assert.Empty(_executor.Calls);
     }
+
+    private CommandAnswer Command(IActorRef coordinator, object command) => coordinator.Ask<CommandAnswer>(command, TimeSpan.FromSeconds(5)).Result;
+
+    private void AwaitLoaded(IActorRef coordinator) =>
+        AwaitCondition(() => Command(coordinator, ResumeFailover.Instance).Status == 200, TimeSpan.FromSeconds(5));
+
+    [Fact]
+    public void Pause_holds_automatic_failover_and_resume_lets_it_go()
+    {
+        var store = new FakeStore();
+        Healthy();
+        var coordinator = Start(store);
+        AwaitLoaded(coordinator);
+
+        Assert.Equal(200, Command(coordinator, new PauseFailover("kernel upgrade")).Status);
+        Assert.True(store.State!.Paused);
+        Outage();
+        AwaitAssert(() => Assert.Contains("paused: kernel upgrade", Status(coordinator).BlockedReasons), TimeSpan.FromSeconds(5));
+        Assert.Empty(_executor.Calls);
+
+        Assert.Equal(200, Command(coordinator, ResumeFailover.Instance).Status);
+        AwaitStored(store, s => s.Phase == Phases.Completed);
+        Assert.Equal(Plan, _executor.Calls);
+    }
+
+    [Fact]
+    public void An_operator_failover_starts_the_plan_with_its_flags_recorded_and_answers_with_the_epoch()
+    {
+        var store = new FakeStore();
+        _directory.Votes = _ => [new RegionVerdict("nyc1", Verdicts.Down, ["x"]), new RegionVerdict("ams3", Verdicts.Up, [])];
+        var coordinator = Start(store, Options with { Failover = Options.Failover with { Mode = FailoverModes.Manual } });
+        AwaitLoaded(coordinator);
+        AwaitAssert(() => Assert.Contains("mode is manual", Status(coordinator).BlockedReasons.FirstOrDefault() ?? ""), TimeSpan.FromSeconds(5));
+
+        var answer = Command(coordinator, new RequestFailover("ams3", AcceptDataLoss: false, AcceptSplitBrainRisk: true));
+
+        Assert.Equal((202, (long?)1), (answer.Status, answer.Epoch));
+        AwaitStored(store, s => s.Phase == Phases.Completed);
+        var entry = store.State!.History.Single(h => h.Kind == DecisionKinds.Failover);
+        Assert.Equal("operator failover to ams3, accepting the split-brain risk", entry.Reason);
+        Assert.Equal(Plan, _executor.Calls);
+    }
+
+    [Fact]
+    public void An_operator_request_that_is_unsafe_or_malformed_is_refused_with_reasons()
+    {
+        var store = new FakeStore();
+        Healthy();
+        var coordinator = Start(store);
+        AwaitLoaded(coordinator);
+        AwaitAssert(() => Assert.NotEmpty(Status(coordinator).Readiness), TimeSpan.FromSeconds(5));
+
+        var up = Command(coordinator, new RequestFailover("ams3", false, false));
+        var unknown = Command(coordinator, new RequestFailover("lon1", false, false));
+        var switchover = Command(coordinator, new RequestSwitchover("ams3", false));
+
+        Assert.Equal(409, up.Status);
+        Assert.Contains("nyc1 is voted up by ams3, nyc1, sfo3: use a switchover, which loses nothing", up.Reasons);
+        Assert.Equal(400, unknown.Status);
+        Assert.Equal(409, switchover.Status);
+        Assert.Empty(_executor.Calls);
+        Assert.Equal(0L, store.State?.Epoch.Counter ?? 0);
+    }
+
+    [Fact]
+    public void Without_a_store_commands_are_refused_as_unavailable()
+    {
+        var coordinator = Start(store: null);
+
+        var answer = Command(coordinator, new PauseFailover(null));
+
+        Assert.Equal(503, answer.Status);
+        Assert.Equal(["this node has no failover state store: the coordinator observes and never acts"], answer.Reasons);
+    }
 }
