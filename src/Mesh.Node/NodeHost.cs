@@ -29,6 +29,7 @@ public static class NodeHost
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(new ApiAccess(options.Api, environment));
         builder.Services.AddSingleton<MeshMetrics>();
+        builder.Services.AddSingleton<FailoverMetrics>();
         builder.Services.AddHealthMesh(options, environment, overrides, (akka, services) =>
         {
             // A node that the cluster downed has no future in this process: stop the host so its
@@ -53,6 +54,7 @@ public static class NodeHost
         app.MapFailoverEndpoints();
         app.MapMetrics("/metrics");
         app.Services.GetRequiredService<MeshMetrics>();
+        app.Services.GetRequiredService<FailoverMetrics>();
         app.MapFallback((HttpContext context) => ApiProblems.NotFound($"there is no resource at {context.Request.Method} {context.Request.Path}"));
         return app;
     }

@@ -97,9 +97,16 @@ public sealed class TargetApiTests(SingleNodeFixture node) : IClassFixture<Singl
     {
         await AwaitTargetsAsync(t => Status(View(t, "app-nyc1", "nyc1")) == "healthy" && Status(View(t, "app-ams3", "nyc1")) == "unhealthy");
 
-        var (status, text) = await GetAsync("metrics");
+        var (status, text) = (HttpStatusCode.OK, "");
+        // The failover gauges come from the coordinator's poll rounds: wait for the first that saw ams3's app down.
+        await Eventually.UntilAsync(async () => ((status, text) = await GetAsync("metrics")).text.Contains("mesh_region_verdict{region=\"ams3\",vantage=\"nyc1\"} 0", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), () => $"no region verdict in /metrics: {text}");
 
         Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("mesh_region_verdict{region=\"nyc1\",vantage=\"nyc1\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("mesh_active_region{region=\"nyc1\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("mesh_active_region{region=\"ams3\"} 0", text, StringComparison.Ordinal);
+        Assert.Contains("mesh_failover_epoch 0", text, StringComparison.Ordinal);
         Assert.Contains("mesh_target_up{target=\"app-nyc1\",kind=\"http\",region=\"nyc1\",vantage=\"nyc1\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("mesh_target_up{target=\"app-ams3\",kind=\"http\",region=\"ams3\",vantage=\"nyc1\"} 0", text, StringComparison.Ordinal);
         Assert.Contains("mesh_probe_duration_seconds_bucket{target=\"app-nyc1\",vantage=\"nyc1\",le=", text, StringComparison.Ordinal);
