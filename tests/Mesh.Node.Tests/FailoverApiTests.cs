@@ -104,4 +104,23 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
         Assert.Equal((HttpStatusCode.ServiceUnavailable, "application/problem+json"), (r.Status, r.ContentType));
         Assert.StartsWith("this node has no failover state store", r.Body.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Status_adds_the_regions_votes_and_the_failover_state()
+    {
+        static string? Vote(JsonElement all, string region) => all.EnumerateArray().Single(r => r.GetProperty("name").GetString() == region)
+            .GetProperty("verdicts").EnumerateArray().Select(v => v.GetProperty("verdict").GetString()).FirstOrDefault();
+        await AwaitAsync("api/v1/regions", all => Vote(all, "ams3") == "down" && Vote(all, "nyc1") == "up");
+
+        var run = await CliRun.RunAsync("status", "--url", node.Node.HttpUrl);
+
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Stdout.Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Contains("regions: 3", lines);
+        Assert.True(lines.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^ams3\s+site\s+nyc1\s+down\s+app-ams3: unhealthy for")), run.Stdout);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^nyc1\s+site\s+yes\s+nyc1\s+up"));
+        Assert.Contains("failover: blocked, active nyc1, epoch 0, mode automatic", lines);
+        Assert.Contains(lines, l => l.StartsWith("blocked: this node has no failover state store", StringComparison.Ordinal));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^STANDBY\s+ELIGIBLE\s+LAG\s+REASONS$"));
+    }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Mesh.Contracts.Api;
+using Mesh.Contracts.Failover;
 using Mesh.Node.Cli;
 
 namespace Mesh.Node.Status;
@@ -30,6 +31,12 @@ public static class StatusCommand
         await stdout.WriteLineAsync();
         var (targets, targetsError) = await GetAsync<List<TargetView>>(http, baseUri, "api/v1/targets", ct);
         await stdout.WriteLineAsync(targets is null ? $"targets: unavailable ({targetsError})" : TargetTable.Render(targets));
+        await stdout.WriteLineAsync();
+        var (regions, regionsError) = await GetAsync<List<RegionView>>(http, baseUri, "api/v1/regions", ct);
+        await stdout.WriteLineAsync(regions is null ? $"regions: unavailable ({regionsError})" : FailoverTables.Regions(regions));
+        await stdout.WriteLineAsync();
+        var (failover, failoverError) = await GetAsync<FailoverStatus>(http, baseUri, "api/v1/failover", ct);
+        await stdout.WriteLineAsync(failover is null ? $"failover: unavailable ({failoverError})" : FailoverTables.Failover(failover));
         return ExitCodes.Ok;
     }
 
