@@ -13,7 +13,7 @@ namespace Mesh.Actors.Hosting;
 
 /// <summary>
 /// The one place the mesh's actor system is wired: remoting, cluster membership and downing, the
-/// serializer, and the failover coordinator singleton. The node, the demo and the cluster tests all
+/// serializer, distributed data with the durable failover state, and the failover coordinator singleton. The node, the demo and the cluster tests all
 /// call <see cref="AddHealthMesh"/>, so what the tests prove is what runs.
 /// </summary>
 public static class MeshHostingExtensions
@@ -40,6 +40,7 @@ public static class MeshHostingExtensions
                 SplitBrainResolver = new KeepMajorityOption(),
             })
             .WithMeshSerialization()
+            .WithDurableDistributedData(options)
             .WithSingleton<FailoverCoordinator>(FailoverCoordinator.Name, Props.Create<FailoverCoordinator>(), new ClusterSingletonOptions(), createProxyToo: true);
 
         if (overrides.ThrottledTransport)

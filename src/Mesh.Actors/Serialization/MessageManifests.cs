@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
+using Mesh.Actors.Failover;
 using Mesh.Actors.Probes;
+using Mesh.Contracts.Failover;
 using Mesh.Contracts.Messages;
 using Mesh.Contracts.Probes;
 
@@ -19,6 +21,8 @@ public static class MessageManifests
         (typeof(GetProbeState), "probe-state?"),
         (typeof(ProbeState), "probe-state"),
         (typeof(LoadBalancerObserved), "lb-observed"),
+        (typeof(FailoverState), "failover-state"),
+        (typeof(FailoverStateRegister), "failover-state-register"),
     ];
 
     public static readonly FrozenDictionary<Type, string> ByType = Entries.ToFrozenDictionary(e => e.Type, e => e.Manifest);
