@@ -6,7 +6,9 @@ using Akka.DistributedData.Durable;
 using Akka.TestKit.Xunit2;
 using Mesh.Actors.DurableData;
 using Mesh.Actors.Failover;
+using Mesh.Actors.Hosting;
 using Mesh.Actors.Serialization;
+using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Failover;
 using Mesh.Tests.Shared;
 
@@ -66,7 +68,7 @@ public sealed class FileDurableStoreTests : TestKit
     }
 
     [Fact]
-    public async Task A_damaged_file_stops_the_load_and_says_which_file_and_what_to_do()
+    public async Task A_damaged_file_stops_the_nodes_distributed_data_and_every_read_and_write_says_which_file_and_what_to_do()
     {
         var store = StartStore();
         store.Tell(LoadAll.Instance);
@@ -80,20 +82,24 @@ public sealed class FileDurableStoreTests : TestKit
         bytes[bytes.Length / 2] ^= 0xFF;
         await File.WriteAllBytesAsync(path, bytes);
 
-        // A second actor system: the first has already marked its durable data loaded.
-        var other = ActorSystem.Create("damaged", TestConfig);
+        // A node started on that folder: its replicator stops, and every read and write of the state says why.
+        var node = ActorSystem.Create("damaged", ConfigurationFactory.ParseString(DistributedDataHosting.Hocon(
+            new MeshOptions { Node = new NodeOptions { DataDir = Path.GetDirectoryName(_directory) } })).WithFallback(TestConfig));
         try
         {
-            var reopened = other.ActorOf(Props.Create(() => new FileDurableStore(ConfigurationFactory.ParseString($"file.dir = {System.Text.Json.JsonSerializer.Serialize(_directory)}"))));
-            reopened.Tell(LoadAll.Instance);
-            var e = await Assert.ThrowsAsync<DurableDataUnavailableException>(() => DurableDataReadiness.Get(other).Loaded.WaitAsync(TimeSpan.FromSeconds(5)));
-            Assert.Contains(path, e.Message, StringComparison.Ordinal);
-            Assert.Contains("checksum", e.Message, StringComparison.Ordinal);
-            Assert.Contains("move the file aside", e.Message, StringComparison.Ordinal);
+            var state = new FailoverStateStore(node, TimeSpan.FromSeconds(2));
+            var read = Assert.IsType<StateReadFailed>(await state.ReadLocalAsync());
+            var write = Assert.IsType<StateWriteFailed>(await state.WriteMajorityAsync(FailoverSamples.Moving(5)));
+            foreach (var reason in new[] { read.Reason, write.Reason })
+            {
+                Assert.Contains(path, reason, StringComparison.Ordinal);
+                Assert.Contains("checksum", reason, StringComparison.Ordinal);
+                Assert.Contains("move the file aside", reason, StringComparison.Ordinal);
+            }
         }
         finally
         {
-            await other.Terminate();
+            await node.Terminate();
         }
     }
 

@@ -64,24 +64,26 @@ public sealed class FileDurableStore : ReceiveActor
     private void LoadAll()
     {
         var entries = ImmutableDictionary.CreateBuilder<string, DurableDataEnvelope>();
-        foreach (var leftover in Directory.EnumerateFiles(_directory, "*" + DurableFile.Extension + DurableFile.TemporaryExtension))
-            File.Delete(leftover);   // a write cut short by a crash; the entry it was replacing is intact
-        foreach (var path in Directory.EnumerateFiles(_directory, "*" + DurableFile.Extension))
+        var current = _directory;
+        try
         {
-            try
+            foreach (var leftover in Directory.EnumerateFiles(_directory, "*" + DurableFile.Extension + DurableFile.TemporaryExtension))
+                File.Delete(leftover);   // a write cut short by a crash; the entry it was replacing is intact
+            foreach (var path in Directory.EnumerateFiles(_directory, "*" + DurableFile.Extension))
             {
+                current = path;
                 var entry = DurableFile.Read(path);
-                var envelope = (DurableDataEnvelope)_serialization.Deserialize(entry.Payload, entry.SerializerId, entry.Manifest);
-                entries[entry.Key] = envelope;
+                entries[entry.Key] = (DurableDataEnvelope)_serialization.Deserialize(entry.Payload, entry.SerializerId, entry.Manifest);
             }
-            catch (Exception e)
-            {
-                var reason = $"cannot load the durable data file {path} ({e.Message}). This node's distributed data is stopped; "
-                             + "move the file aside and restart the node to take the data from the other nodes.";
-                _log.Error(e, "{0}", reason);
-                _readiness.MarkFailed(reason);
-                throw new LoadFailedException(reason, e);
-            }
+        }
+        catch (Exception e)
+        {
+            // Akka's rule: a failed load stops the replicator, rather than serving a replica that silently lacks entries.
+            var reason = $"cannot load durable data from {current} ({e.Message}). This node's distributed data is stopped; "
+                         + "move the file aside and restart the node to take the data from the other nodes.";
+            _log.Error(e, "{0}", reason);
+            _readiness.MarkFailed(reason);
+            throw new LoadFailedException(reason, e);
         }
         if (entries.Count > 0) Sender.Tell(new LoadData(entries.ToImmutable()));
         Sender.Tell(LoadAllCompleted.Instance);
