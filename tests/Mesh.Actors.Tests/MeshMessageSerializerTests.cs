@@ -1,14 +1,16 @@
-using Mesh.Contracts.Failover;
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Hosting;
 using Mesh.Actors.Hosting;
 using Mesh.Actors.Serialization;
 using System.Text.Json;
+using Mesh.Actors.Failover;
 using Mesh.Actors.Probes;
+using Mesh.Contracts.Failover;
 using Mesh.Contracts.Messages;
 using Mesh.Contracts.Probes;
 using Microsoft.Extensions.DependencyInjection;
+using Mesh.Tests.Shared;
 using Microsoft.Extensions.Hosting;
 
 namespace Mesh.Actors.Tests;
@@ -62,6 +64,9 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
         new FailoverHistory([new HistoryRecord(new Epoch(3, "sfo3-w-1a2b3c4d"), At, DecisionKinds.Failover, "nyc1", "ams3", "nyc1 voted down by ams3, sfo3", FenceEvidence.Guards,
             [new VoteRecord("ams3", Verdicts.Down, At)], [new StepRecord("fence:nyc1", StepStatuses.Ok, At, 120, null), new StepRecord("switch-dns:shop", StepStatuses.Failed, At, 30_000, "429")])]),
         new VotesAnswer(42, "ams3-a", "ams3", [new RegionVerdict("nyc1", Verdicts.Down, ["pg-nyc1: unhealthy for 3 s"]), new RegionVerdict("ams3", Verdicts.Up, [])]),
+        FailoverState.Initial("nyc1"),
+        FailoverSamples.Moving(12, phase: Phases.Promoting),
+        new FailoverStateRegister(FailoverSamples.Moving(12, phase: Phases.SwitchingDns), 7),
     };
 
     private static readonly DateTimeOffset At = new(2026, 11, 25, 21, 0, 0, TimeSpan.Zero);
@@ -90,7 +95,7 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
     [Fact]
     public void Every_mesh_message_has_a_sample_and_a_manifest()
     {
-        var types = typeof(IMeshMessage).Assembly.GetTypes()
+        var types = new[] { typeof(IMeshMessage).Assembly, typeof(MeshMessageSerializer).Assembly }.SelectMany(a => a.GetTypes())
             .Where(t => typeof(IMeshMessage).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }).ToList();
         var sampled = ((IEnumerable<object[]>)Samples).Select(row => row[0].GetType()).ToHashSet();
 
@@ -98,6 +103,24 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
         Assert.All(types, t => Assert.True(MessageManifests.ByType.ContainsKey(t), $"{t.Name} has no manifest"));
         Assert.All(types, t => Assert.True(sampled.Contains(t), $"{t.Name} has no round-trip sample"));
         Assert.Equal(MessageManifests.ByType.Count, MessageManifests.ByManifest.Count);   // manifests are unique
+    }
+
+    [Fact]
+    public void The_stored_state_keeps_its_epochs_exactly()
+    {
+        // Epoch is a record struct with no setters: it must come back through its constructor, incarnation and all.
+        var state = FailoverSamples.Moving(long.MaxValue - 1, "ünïcode/incarnation with spaces");
+        var register = new FailoverStateRegister(state, long.MaxValue);
+        var serializer = Sys.Serialization.FindSerializerFor(register);
+
+        var back = (FailoverStateRegister)Sys.Serialization.Deserialize(serializer.ToBinary(register), serializer.Identifier,
+            Akka.Serialization.Serialization.ManifestFor(serializer, register));
+
+        Assert.Equal(state.Epoch, back.State.Epoch);
+        Assert.Equal(state.Move!.Epoch, back.State.Move!.Epoch);
+        Assert.Equal(state.History.Select(h => h.Epoch), back.State.History.Select(h => h.Epoch));
+        Assert.Equal(long.MaxValue, back.Revision);
+        Assert.Equal(0, FailoverStateRegister.Order(register, back));
     }
 
     [Fact]

@@ -44,7 +44,9 @@ internal static class TestMesh
     /// oldest member, seen flipping at formation) or not at all (ClusterEvent.ReachabilityChanged,
     /// a transport's Status.Failure), which stalls singleton and shard hand-over.
     /// </param>
-    public static async Task<IReadOnlyList<TestNode>> StartAsync(bool throttled, IReadOnlyList<(string Node, string Region)>? nodes = null, bool serializeMessages = true)
+    /// <param name="dataRoot">Where the nodes keep their data folders (one per node, by name); restart a mesh on the same root to find its data again.</param>
+    public static async Task<IReadOnlyList<TestNode>> StartAsync(bool throttled, string dataRoot, IReadOnlyList<(string Node, string Region)>? nodes = null,
+        bool serializeMessages = true)
     {
         nodes ??= Layout.Select(l => (l.Node, l.Region)).ToList();
         var ports = nodes.Select(_ => FreePorts.Next()).ToArray();
@@ -54,18 +56,32 @@ internal static class TestMesh
         {
             ExtraHocon = FastHocon + $"\nakka.actor.serialize-messages = {(serializeMessages ? "on" : "off")}", ThrottledTransport = throttled,
         };
-        var starts = nodes.Select((n, i) => TestNode.StartAsync(Options(n.Node, n.Region, ports[i], seeds), overrides, new PassingProbes()));
+        var starts = nodes.Select((n, i) => TestNode.StartAsync(Options(n.Node, n.Region, ports[i], seeds, Path.Combine(dataRoot, n.Node)), overrides, new PassingProbes()));
         return await Task.WhenAll(starts);
     }
 
-    public static MeshOptions Options(string node, string region, int port, IReadOnlyList<string> seeds) => new()
+    /// <summary>A fresh folder for one mesh's data folders: durable state must never leak from one test (or run) into another.</summary>
+    public static string NewDataRoot() => Directory.CreateTempSubdirectory("mesh-cluster-tests-").FullName;
+
+    public static void DeleteDataRoot(string dataRoot)
+    {
+        try
+        {
+            Directory.Delete(dataRoot, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    public static MeshOptions Options(string node, string region, int port, IReadOnlyList<string> seeds, string dataDir) => new()
     {
         Targets = Targets,
         Probes = new ProbeOptions { Interval = TimeSpan.FromMilliseconds(200), Timeout = TimeSpan.FromMilliseconds(100), Rise = 1, Fall = 1 },
         Node = new NodeOptions
         {
             Name = node, Region = region, Hostname = "127.0.0.1", Port = port, SeedNodes = seeds,
-            HttpUrls = "http://127.0.0.1:0", DataDir = Path.Combine(Path.GetTempPath(), "mesh-cluster-tests", node),
+            HttpUrls = "http://127.0.0.1:0", DataDir = dataDir,
         },
         Regions = Layout.Select(l => new RegionOptions { Name = l.Region, Kind = l.Kind }).ToList(),
         Cluster = new ClusterTimingOptions

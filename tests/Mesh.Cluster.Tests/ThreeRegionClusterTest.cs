@@ -6,12 +6,14 @@ namespace Mesh.Cluster.Tests;
 public abstract class ThreeRegionClusterTest(bool throttled, IReadOnlyList<(string Node, string Region)>? nodes = null, bool serializeMessages = true) : IAsyncLifetime
 {
     internal IReadOnlyList<TestNode> Nodes { get; private set; } = [];
+    internal string DataRoot { get; } = TestMesh.NewDataRoot();
 
-    public async Task InitializeAsync() => Nodes = await TestMesh.StartAsync(throttled, nodes, serializeMessages);
+    public async Task InitializeAsync() => Nodes = await TestMesh.StartAsync(throttled, DataRoot, nodes, serializeMessages);
 
     public async Task DisposeAsync()
     {
         foreach (var node in Nodes) await node.DisposeAsync();
+        TestMesh.DeleteDataRoot(DataRoot);
     }
 
     internal Task AwaitAllUpAsync() =>

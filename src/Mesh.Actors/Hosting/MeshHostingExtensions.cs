@@ -13,7 +13,7 @@ namespace Mesh.Actors.Hosting;
 
 /// <summary>
 /// The one place the mesh's actor system is wired: remoting, cluster membership and downing, the
-/// serializer, and the failover coordinator singleton. The node, the demo and the cluster tests all
+/// serializer, distributed data with the durable failover state, and the failover coordinator singleton. The node, the demo and the cluster tests all
 /// call <see cref="AddHealthMesh"/>, so what the tests prove is what runs.
 /// </summary>
 public static class MeshHostingExtensions
@@ -39,7 +39,8 @@ public static class MeshHostingExtensions
                 MinimumNumberOfMembers = options.MinimumMembers,
                 SplitBrainResolver = new KeepMajorityOption(),
             })
-            .WithMeshSerialization();
+            .WithMeshSerialization()
+            .WithDurableDistributedData(options);
 
         if (overrides.ThrottledTransport)
             builder.AddHocon("akka.remote.dot-netty.tcp.applied-adapters = [trttl]", HoconAddMode.Prepend);

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Mesh.Actors.Failover;
 using Mesh.Actors.Probes;
 using Mesh.Contracts.Failover;
 using Mesh.Contracts.Messages;
@@ -33,6 +34,8 @@ public static class MessageManifests
         (typeof(RequestFailover), "failover!"),
         (typeof(RequestSwitchover), "switchover!"),
         (typeof(CommandAnswer), "command-answer"),
+        (typeof(FailoverState), "failover-state"),
+        (typeof(FailoverStateRegister), "failover-state-register"),
     ];
 
     public static readonly FrozenDictionary<Type, string> ByType = Entries.ToFrozenDictionary(e => e.Type, e => e.Manifest);

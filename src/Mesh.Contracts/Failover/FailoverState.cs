@@ -1,9 +1,12 @@
+using Mesh.Contracts.Messages;
+
 namespace Mesh.Contracts.Failover;
 
 /// <summary>
 /// The stored failover state (SPEC 6 rule 1), replicated with majority writes and kept on disk. Only
 /// the coordinator writes it, and only a decision whose majority write succeeded takes effect. From
 /// phase <c>promoting</c> on, the move's <c>To</c> is the active region for every rule.
+/// It crosses nodes (replication, answers to asks), so it is a mesh message with its own manifest.
 /// </summary>
 public sealed record FailoverState(
     string ActiveRegion,
@@ -13,7 +16,7 @@ public sealed record FailoverState(
     DateTimeOffset? CooldownUntil,
     bool Paused,
     string? PauseReason,
-    IReadOnlyList<HistoryRecord> History)
+    IReadOnlyList<HistoryRecord> History) : IMeshMessage
 {
     /// <summary>How many decisions the state keeps; older ones are dropped (logs and metrics keep the rest).</summary>
     public const int HistoryLimit = 100;
