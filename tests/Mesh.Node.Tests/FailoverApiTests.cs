@@ -22,18 +22,25 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
         return last;
     }
 
+    /// <summary>Until the coordinator's poll rounds carry this node's votes (nyc1 up; ams3, whose app server is not running, down).</summary>
+    private async Task AwaitVotesAsync()
+    {
+        static string? Vote(JsonElement all, string region) => all.EnumerateArray().Single(r => r.GetProperty("name").GetString() == region)
+            .GetProperty("verdicts").EnumerateArray().Select(v => v.GetProperty("verdict").GetString()).FirstOrDefault();
+        await AwaitAsync("api/v1/regions", all => Vote(all, "ams3") == "down" && Vote(all, "nyc1") == "up");
+    }
+
     [Fact]
     public async Task The_failover_state_has_exactly_the_fields_of_the_spec()
     {
-        var body = await AwaitAsync("api/v1/failover", _ => true);
+        var body = await AwaitAsync("api/v1/failover", b => b.GetProperty("phase").GetString() == "idle");
 
         Assert.Equal(["activeRegion", "blockedReasons", "cooldownUntil", "epoch", "guarded", "lastDecision", "leaseHolders", "mode", "paused", "phase", "readiness"],
             body.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(("automatic", "nyc1", 0), (body.GetProperty("mode").GetString(), body.GetProperty("activeRegion").GetString(), body.GetProperty("epoch").GetInt32()));
-        // This node has no durable store configured yet: it shows what it sees and never acts.
-        Assert.Equal("blocked", body.GetProperty("phase").GetString());
-        Assert.StartsWith("this node has no failover state store", body.GetProperty("blockedReasons")[0].GetString(), StringComparison.Ordinal);
+        Assert.Empty(body.GetProperty("blockedReasons").EnumerateArray());
         Assert.Equal(JsonValueKind.Null, body.GetProperty("cooldownUntil").ValueKind);
+        Assert.False(body.GetProperty("paused").GetBoolean());
     }
 
     [Fact]
@@ -95,22 +102,30 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
     }
 
     [Fact]
-    public async Task A_command_the_coordinator_cannot_carry_out_is_a_problem_with_its_reasons()
+    public async Task Pause_and_resume_are_stored_and_shown_and_an_unsafe_failover_is_a_409_problem_with_its_reasons()
     {
-        await AwaitAsync("api/v1/failover", _ => true);
+        await AwaitVotesAsync();
 
-        var r = await PostAsync("api/v1/failover/pause", """{"reason":"maintenance"}""", TestConfigs.ApiToken);
+        var pause = await PostAsync("api/v1/failover/pause", """{"reason":"maintenance"}""", TestConfigs.ApiToken);
+        var paused = await AwaitAsync("api/v1/failover", _ => true);
+        var failover = await PostAsync("api/v1/failover/failover", """{"to":"ams3"}""", TestConfigs.ApiToken);
+        var resume = await PostAsync("api/v1/failover/resume", null, TestConfigs.ApiToken);
+        var resumed = await AwaitAsync("api/v1/failover", _ => true);
 
-        Assert.Equal((HttpStatusCode.ServiceUnavailable, "application/problem+json"), (r.Status, r.ContentType));
-        Assert.StartsWith("this node has no failover state store", r.Body.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, pause.Status);
+        Assert.True(paused.GetProperty("paused").GetBoolean());
+        Assert.Equal((HttpStatusCode.Conflict, "application/problem+json"), (failover.Status, failover.ContentType));
+        var reasons = failover.Body.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Contains("ams3 is voted down by nyc1", reasons);   // its app server is not running
+        Assert.Equal(HttpStatusCode.OK, resume.Status);
+        Assert.False(resumed.GetProperty("paused").GetBoolean());
+        Assert.Equal(0, resumed.GetProperty("epoch").GetInt32());   // nothing was decided
     }
 
     [Fact]
     public async Task Status_adds_the_regions_votes_and_the_failover_state()
     {
-        static string? Vote(JsonElement all, string region) => all.EnumerateArray().Single(r => r.GetProperty("name").GetString() == region)
-            .GetProperty("verdicts").EnumerateArray().Select(v => v.GetProperty("verdict").GetString()).FirstOrDefault();
-        await AwaitAsync("api/v1/regions", all => Vote(all, "ams3") == "down" && Vote(all, "nyc1") == "up");
+        await AwaitVotesAsync();
 
         var run = await CliRun.RunAsync("status", "--url", node.Node.HttpUrl);
 
@@ -119,8 +134,7 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
         Assert.Contains("regions: 3", lines);
         Assert.True(lines.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^ams3\s+site\s+nyc1\s+down\s+app-ams3: unhealthy for")), run.Stdout);
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^nyc1\s+site\s+yes\s+nyc1\s+up"));
-        Assert.Contains("failover: blocked, active nyc1, epoch 0, mode automatic", lines);
-        Assert.Contains(lines, l => l.StartsWith("blocked: this node has no failover state store", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("failover: idle, active nyc1, epoch 0, mode automatic", StringComparison.Ordinal));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^STANDBY\s+ELIGIBLE\s+LAG\s+REASONS$"));
     }
 }

@@ -72,6 +72,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         Receive<Loaded>(OnLoaded);
         Receive<Written>(OnWritten);
         Receive<WriteFailed>(OnWriteFailed);
+        Receive<StaleWrite>(OnStaleWrite);
         Receive<StepDone>(OnStepDone);
         Receive<RunStep>(_ => RunNextStep());
         Receive<Rewrite>(r => Write(r.State, r.Then));
@@ -272,7 +273,10 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     {
         _busy = true;
         _store!.WriteAsync(next, CancellationToken.None).WaitAsync(_settings.StoreTimeout)
-            .PipeTo(Self, success: () => new Written(next, then), failure: e => new WriteFailed(next, then, e.GetBaseException().Message));
+            .PipeTo(Self, success: () => new Written(next, then),
+                failure: e => e.GetBaseException() is StoreWriteFailedException { Stale: true } stale
+                    ? new StaleWrite(then, stale.Message)
+                    : new WriteFailed(next, then, e is TimeoutException ? "no majority answered in time" : e.GetBaseException().Message));
     }
 
     private void OnWritten(Written w)
@@ -325,6 +329,15 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
             return;
         }
         Timers.StartSingleTimer("rewrite", new Rewrite(f.Attempted, f.Then), _settings.Interval);
+    }
+
+    /// <summary>Another coordinator stored a newer epoch: this one is stale; it forgets what it knew and reads again.</summary>
+    private void OnStaleWrite(StaleWrite w)
+    {
+        _log.Warning("The stored failover state is newer than this coordinator's ({0}); reading it again", w.Reason);
+        if (w.Then is Reply reply) reply.To.Tell(new CommandAnswer(409, null, [$"a newer decision was stored meanwhile: {w.Reason}"]));
+        _state = null;
+        Load();
     }
 
     private FailoverStatus Status()
@@ -408,4 +421,5 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private sealed record Delayed(object Message, TimeSpan After);
     private sealed record Rewrite(FailoverState State, object? Then);
     private sealed record Reply(IActorRef To, object Answer, object? Next);
+    private sealed record StaleWrite(object? Then, string Reason);
 }

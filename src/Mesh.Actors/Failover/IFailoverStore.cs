@@ -15,5 +15,12 @@ public interface IFailoverStore
     Task WriteAsync(FailoverState state, CancellationToken cancellationToken);
 }
 
-/// <summary>A write that did not reach a majority in time: it may still land on some replicas, so it is superseded by an abort record.</summary>
-public sealed class StoreWriteFailedException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// A write that did not reach a majority in time: it may still land on some replicas, so it is superseded by an
+/// abort record. <see cref="Stale"/>: refused because the store holds a newer epoch; nothing was written, and
+/// the writer must read the state again before it decides anything.
+/// </summary>
+public sealed class StoreWriteFailedException(string message, bool stale = false) : Exception(message)
+{
+    public bool Stale { get; } = stale;
+}

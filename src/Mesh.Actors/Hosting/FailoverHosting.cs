@@ -10,8 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mesh.Actors.Hosting;
 
 /// <summary>
-/// Failover: every node's region voter, and the coordinator singleton with the store and the plan executor
-/// from the services (a node without them runs a coordinator that observes and never acts).
+/// Failover: every node's region voter, and the coordinator singleton with the cluster's durable store
+/// (or one from the services, for tests) and the plan executor from the services.
 /// </summary>
 public static class FailoverHosting
 {
@@ -24,7 +24,9 @@ public static class FailoverHosting
             system.ActorOf(RegionVoter.Props(options.Node.Name!, options.Node.Region!, VoteSettingsFactory.From(options), DistributedPubSub.Get(system).Mediator, clock), RegionVoter.Name);
         });
         return builder.WithSingleton<FailoverCoordinator>(FailoverCoordinator.Name,
-            (system, _, _) => FailoverCoordinator.Props(settings, services.GetService<IFailoverStore>(), services.GetService<IPlanExecutor>(),
+            (system, _, _) => FailoverCoordinator.Props(settings,
+                services.GetService<IFailoverStore>() ?? new DistributedFailoverStore(new FailoverStateStore(system)),
+                services.GetRequiredService<IPlanExecutor>(),
                 new ClusterDirectory(system), DistributedPubSub.Get(system).Mediator, clock: clock),
             new ClusterSingletonOptions(), createProxyToo: true);
     }

@@ -1,4 +1,7 @@
 using Akka.Hosting;
+using Mesh.Actors.Actions;
+using Mesh.Actors.DigitalOcean;
+using Mesh.Actors.Failover;
 using Mesh.Actors.Probes;
 using Mesh.Contracts.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +23,9 @@ public static class MeshServices
         services.TryAddSingleton<LoadBalancerStatuses>();
         services.TryAddSingleton<IProbeFactory, ProbeFactory>();
         services.AddDigitalOcean(options, environment);
+        services.TryAddSingleton<IResourceActions, ResourceActions>();
+        services.TryAddSingleton<IPlanExecutor>(sp => new MeshPlanExecutor(options, sp.GetRequiredService<IResourceActions>(),
+            sp.GetService<IDnsSwitcher>(), sp.GetService<DigitalOceanClient>()));
         services.AddAkka(options.ClusterName, (builder, provider) =>
         {
             builder.AddHealthMesh(options, environment, overrides).WithProbes(options, provider).WithFailover(options, provider);
