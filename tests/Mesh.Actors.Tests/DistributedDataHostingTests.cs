@@ -16,7 +16,7 @@ public sealed class DistributedDataHostingTests
 
         var config = ConfigurationFactory.ParseString(DistributedDataHosting.Hocon(options)).GetConfig("akka.cluster.distributed-data.durable");
 
-        Assert.Equal(["failover-state"], config.GetStringList("keys"));
+        Assert.Equal(["failover-state*"], config.GetStringList("keys"));
         Assert.Equal(typeof(FileDurableStore), Type.GetType(config.GetString("store-actor-class")));
         Assert.Equal(Path.Combine(dataDir, "ddata"), config.GetString(FileDurableStore.DirectorySetting));
     }

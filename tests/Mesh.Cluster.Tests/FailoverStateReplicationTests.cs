@@ -14,8 +14,8 @@ public sealed class FailoverStateReplicationTests(SharedStateMesh mesh, ITestOut
     [Fact]
     public async Task A_majority_write_on_one_node_is_read_by_a_majority_read_on_every_other_node()
     {
-        // The production key, so the timings include each node's flush to disk (the other tests use keys of their own).
-        const string key = FailoverStateKey.DefaultId;
+        // A durable key ("failover-state*"), so the timings include each node's flush to disk; not the live coordinator's own.
+        const string key = StateMesh.TestKey + "-replication";
         var writer = StateMesh.Store(Node("nyc1-a"), key: key);
         var readers = mesh.Nodes.Where(n => n.Name != "nyc1-a").Select(n => StateMesh.Store(n, key: key)).ToList();
 

@@ -6,7 +6,10 @@ namespace Mesh.Cluster.Tests;
 /// <summary>Helpers for the stored-state tests: stores on a node, and waiting until every replicator counts every node.</summary>
 internal static class StateMesh
 {
-    public static FailoverStateStore Store(TestNode node, TimeSpan? timeout = null, string key = FailoverStateKey.DefaultId) =>
+    /// <summary>Tests keep to keys of their own: the live coordinator of each test node owns the default key.</summary>
+    public const string TestKey = "failover-state-test";
+
+    public static FailoverStateStore Store(TestNode node, TimeSpan? timeout = null, string key = TestKey) =>
         new(node.System, timeout ?? TimeSpan.FromSeconds(3), new FailoverStateKey(key));
 
     /// <summary>

@@ -22,10 +22,12 @@ public static class DistributedDataHosting
             : Path.Combine(options.Node.DataDir, "ddata");
     }
 
-    // JSON string syntax is HOCON's quoted string syntax, so any path is quoted safely.
+    // JSON string syntax is HOCON's quoted string syntax, so any path is quoted safely. The key is durable with
+    // every key that extends its name (Akka's prefix match), so tests can keep durable keys of their own beside
+    // the live coordinator's.
     public static string Hocon(MeshOptions options) => $$"""
         akka.cluster.distributed-data.durable {
-          keys = [{{JsonSerializer.Serialize(FailoverStateKey.DefaultId)}}]
+          keys = [{{JsonSerializer.Serialize(FailoverStateKey.DefaultId + "*")}}]
           store-actor-class = {{JsonSerializer.Serialize($"{typeof(FileDurableStore).FullName}, {typeof(FileDurableStore).Assembly.GetName().Name}")}}
           {{FileDurableStore.DirectorySetting}} = {{JsonSerializer.Serialize(DirectoryFor(options))}}
         }
