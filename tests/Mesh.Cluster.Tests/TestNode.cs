@@ -35,6 +35,20 @@ internal sealed class TestNode(string name, string region, IHost host) : IAsyncD
         }
     }
 
+    /// <summary>Asks the coordinator (through this node's proxy) and returns its answer, or null while nobody answers.</summary>
+    public async Task<T?> AskCoordinatorAsync<T>(object message) where T : class
+    {
+        try
+        {
+            var proxy = Host.Services.GetRequiredService<ActorRegistry>().Get<FailoverCoordinator>();
+            return await proxy.Ask<T>(message, TimeSpan.FromSeconds(5));
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Drops everything this node sends to <paramref name="other"/>, and what it receives from it (Akka.Remote's throttle adapter).</summary>
     public Task<bool> BlackholeAsync(TestNode other) =>
         ((Akka.Remote.IRemoteActorRefProvider)((ExtendedActorSystem)System).Provider).Transport
