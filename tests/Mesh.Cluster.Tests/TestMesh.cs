@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Mesh.Tests.Shared;
 using Mesh.Actors.Hosting;
 using Mesh.Actors.Probes;
@@ -45,8 +46,10 @@ internal static class TestMesh
     /// a transport's Status.Failure), which stalls singleton and shard hand-over.
     /// </param>
     /// <param name="dataRoot">Where the nodes keep their data folders (one per node, by name); restart a mesh on the same root to find its data again.</param>
+    /// <param name="probes">The probes every node runs (default: all pass).</param>
+    /// <param name="services">Per node (by name): services registered before the mesh's own.</param>
     public static async Task<IReadOnlyList<TestNode>> StartAsync(bool throttled, string dataRoot, IReadOnlyList<(string Node, string Region)>? nodes = null,
-        bool serializeMessages = true)
+        bool serializeMessages = true, IProbeFactory? probes = null, Action<string, IServiceCollection>? services = null)
     {
         nodes ??= Layout.Select(l => (l.Node, l.Region)).ToList();
         var ports = nodes.Select(_ => FreePorts.Next()).ToArray();
@@ -56,7 +59,8 @@ internal static class TestMesh
         {
             ExtraHocon = FastHocon + $"\nakka.actor.serialize-messages = {(serializeMessages ? "on" : "off")}", ThrottledTransport = throttled,
         };
-        var starts = nodes.Select((n, i) => TestNode.StartAsync(Options(n.Node, n.Region, ports[i], seeds, Path.Combine(dataRoot, n.Node)), overrides, new PassingProbes()));
+        var starts = nodes.Select((n, i) => TestNode.StartAsync(Options(n.Node, n.Region, ports[i], seeds, Path.Combine(dataRoot, n.Node)), overrides,
+            probes ?? new PassingProbes(), services is null ? null : s => services(n.Node, s)));
         return await Task.WhenAll(starts);
     }
 
@@ -98,6 +102,20 @@ internal static class TestMesh
 }
 
 /// <summary>Probes that always pass at once: these tests are about where probes run, not what they find.</summary>
+/// <summary>Probes whose targets fail when the script says so, and pass otherwise.</summary>
+internal sealed class ScriptedProbes(Func<string, bool> fails) : IProbeFactory
+{
+    public IProbe Create(TargetOptions target) => new Probe(() => fails(target.Id!));
+
+    private sealed class Probe(Func<bool> fails) : IProbe
+    {
+        public Task<CheckResult> CheckAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(fails() ? CheckResult.Fail(TimeSpan.FromMilliseconds(1), "HTTP 503 (expected 200)") : CheckResult.Pass(TimeSpan.FromMilliseconds(1)));
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
 internal sealed class PassingProbes : IProbeFactory, IProbe
 {
     public IProbe Create(TargetOptions target) => this;

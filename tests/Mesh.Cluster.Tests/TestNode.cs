@@ -55,10 +55,16 @@ internal sealed class TestNode(string name, string region, IHost host) : IAsyncD
             .ManagementCommand(new Akka.Remote.Transport.SetThrottle(other.Address, Akka.Remote.Transport.ThrottleTransportAdapter.Direction.Both,
                 Akka.Remote.Transport.Blackhole.Instance));
 
-    public static async Task<TestNode> StartAsync(MeshOptions options, MeshHostingOverrides overrides, IProbeFactory probes)
+    /// <param name="services">Services registered before the mesh's own (which are only added when missing), e.g. a fake plan executor.</param>
+    public static async Task<TestNode> StartAsync(MeshOptions options, MeshHostingOverrides overrides, IProbeFactory probes, Action<IServiceCollection>? services = null)
     {
         var host = new HostBuilder()
-            .ConfigureServices(s => s.AddLogging(l => { if (Environment.GetEnvironmentVariable("MESH_TEST_LOGS") == "1") l.AddSimpleConsole(o => o.SingleLine = true); }).AddSingleton(probes).AddHealthMesh(options, SystemConfigEnvironment.Instance, overrides))
+            .ConfigureServices(s =>
+            {
+                s.AddLogging(l => { if (Environment.GetEnvironmentVariable("MESH_TEST_LOGS") == "1") l.AddSimpleConsole(o => o.SingleLine = true); }).AddSingleton(probes);
+                services?.Invoke(s);
+                s.AddHealthMesh(options, SystemConfigEnvironment.Instance, overrides);
+            })
             .Build();
         await host.StartAsync();
         return new TestNode(options.Node.Name!, options.Node.Region!, host);
