@@ -20,7 +20,7 @@ public sealed class DigitalOceanDnsSwitcher(DigitalOceanClient client, DnsOption
             throw new ArgumentException($"Failover.Dns.Values has no value for region '{region}'", nameof(region));
         var results = new List<DnsRecordSwitch>();
         foreach (var record in dns.Records)
-            results.Add(await SwitchRecordAsync(record, value, cancellationToken));
+            results.Add(await SwitchRecordAsync(record, value, await client.ListRecordsAsync(_domain, record.Type, record.Name!, cancellationToken), cancellationToken));
         return new DnsSwitchReport(region, value, results);
     }
 
@@ -40,7 +40,7 @@ public sealed class DigitalOceanDnsSwitcher(DigitalOceanClient client, DnsOption
         if (recorded > epoch.Counter)
             throw new StaleEpochException($"DNS {DigitalOceanClient.FullyQualified(recordName, _domain)}", "switch-dns", new Epoch(recorded, ""), epoch);
 
-        var result = await SwitchRecordAsync(record, value, cancellationToken);
+        var result = await SwitchRecordAsync(record, value, found, cancellationToken);
         if (!result.Confirmed) return result;
 
         // The marker last: it claims the switch, so it is written only once the switch is read back.
@@ -70,13 +70,13 @@ public sealed class DigitalOceanDnsSwitcher(DigitalOceanClient client, DnsOption
         return readings;
     }
 
-    private async Task<DnsRecordSwitch> SwitchRecordAsync(DnsRecordOptions record, string value, CancellationToken ct)
+    /// <param name="found">The record's current entries (by type and name), as just listed.</param>
+    private async Task<DnsRecordSwitch> SwitchRecordAsync(DnsRecordOptions record, string value, IReadOnlyList<DomainRecord> found, CancellationToken ct)
     {
         var name = record.Name!;
         DnsRecordSwitch Result(string? before, DnsChange change, bool confirmed, string? error) =>
             new(name, record.Type, before, value, change, confirmed, error);
 
-        var found = await client.ListRecordsAsync(_domain, record.Type, name, ct);
         if (found.Count > 1)
             return Result(null, DnsChange.Unchanged, false,
                 $"{DigitalOceanClient.FullyQualified(name, _domain)} has {found.Count} {record.Type} records; the mesh switches a name only when it has exactly one");

@@ -143,9 +143,10 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private void OnTick()
     {
         if (_state is null && _store is not null && !_busy) Load();   // a failed read is retried here too
-        _rounds.Close(Now, WallNow, _directory.Reachable());
+        var reachable = _directory.Reachable();
+        _rounds.Close(Now, WallNow, reachable);
         var poll = new PollVotes(_rounds.Issue(Now), _incarnation);
-        foreach (var member in _directory.Reachable()) _directory.Poll(member, poll, Self);
+        foreach (var member in reachable) _directory.Poll(member, poll, Self);
         if (_store is null)
         {
             // What it would decide is shown; nothing is ever done without a durable, majority store.
@@ -239,6 +240,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         var phase = PlanSteps.PhaseOf(moved);
         // From promoting on, the new region is the active one for every rule (rule 1).
         var active = phase is Phases.Promoting or Phases.SwitchingDns or Phases.Completed ? moved.To : state.ActiveRegion;
+        // The last step done is not yet "completed": Complete() stores that, with cooldown and history, on the next run.
         var next = state with { Move = moved, Phase = phase == Phases.Completed ? Phases.SwitchingDns : phase, ActiveRegion = active };
         if (outcome.Ok)
         {
