@@ -36,6 +36,17 @@ public sealed class FileDurableStoreTests : TestKit
     private IActorRef StartStore() =>
         Sys.ActorOf(Props.Create(() => new FileDurableStore(ConfigurationFactory.ParseString($"file.dir = {System.Text.Json.JsonSerializer.Serialize(_directory)}"))));
 
+    /// <summary>A store that wrote the state of epoch 4 to disk and stopped, as a node that shut down.</summary>
+    private void StoreOneEntryAndStop()
+    {
+        var store = StartStore();
+        store.Tell(LoadAll.Instance);
+        ExpectMsg<LoadAllCompleted>();
+        store.Tell(new Store(FailoverStateKey.DefaultId, Envelope(4, Phases.Fencing), new StoreReply("stored", "failed", TestActor)));
+        ExpectMsg("stored");
+        Sys.Stop(store);
+    }
+
     private static DurableDataEnvelope Envelope(long counter, string phase) =>
         new(new FailoverStateRegister(FailoverSamples.Moving(counter, phase: phase), 3));
 
@@ -70,12 +81,7 @@ public sealed class FileDurableStoreTests : TestKit
     [Fact]
     public async Task A_damaged_file_stops_the_nodes_distributed_data_and_every_read_and_write_says_which_file_and_what_to_do()
     {
-        var store = StartStore();
-        store.Tell(LoadAll.Instance);
-        ExpectMsg<LoadAllCompleted>();
-        store.Tell(new Store(FailoverStateKey.DefaultId, Envelope(4, Phases.Fencing), new StoreReply("stored", "failed", TestActor)));
-        ExpectMsg("stored");
-        Sys.Stop(store);
+        StoreOneEntryAndStop();
 
         var path = Path.Combine(_directory, "failover-state.ddata");
         var bytes = await File.ReadAllBytesAsync(path);
@@ -106,12 +112,7 @@ public sealed class FileDurableStoreTests : TestKit
     [Fact]
     public void A_write_cut_short_by_a_crash_leaves_the_previous_entry_and_its_leftover_is_removed()
     {
-        var store = StartStore();
-        store.Tell(LoadAll.Instance);
-        ExpectMsg<LoadAllCompleted>();
-        store.Tell(new Store(FailoverStateKey.DefaultId, Envelope(4, Phases.Fencing), new StoreReply("stored", "failed", TestActor)));
-        ExpectMsg("stored");
-        Sys.Stop(store);
+        StoreOneEntryAndStop();
         var leftover = Path.Combine(_directory, "failover-state.ddata.tmp");
         File.WriteAllBytes(leftover, [1, 2, 3]);
 

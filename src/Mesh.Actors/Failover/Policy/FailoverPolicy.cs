@@ -107,5 +107,6 @@ public static class FailoverPolicy
         return new FailoverIntent(from, to, $"{from} voted down by {Names(downVoters)} ({why})", votes, dryRun);
     }
 
-    private static string Names(IReadOnlyList<string> regions) => regions.Count == 0 ? "no region" : string.Join(", ", regions);
+    /// <summary>Regions in words for a reason: "ams3, sfo3", or "no region".</summary>
+    internal static string Names(IReadOnlyList<string> regions) => regions.Count == 0 ? "no region" : string.Join(", ", regions);
 }

@@ -30,7 +30,7 @@ public static class OperatorRequests
         if (Invalid(c, r.To) is { } bad) return bad;
         var reasons = Common(c, r.To);
         if (c.Current is { } round && round.Voting(r.To, Verdicts.Up).Count < c.Quorum)
-            reasons.Add($"{r.To} is voted up by {Names(round.Voting(r.To, Verdicts.Up))}, fewer than Quorum {c.Quorum}");
+            reasons.Add($"{r.To} is voted up by {FailoverPolicy.Names(round.Voting(r.To, Verdicts.Up))}, fewer than Quorum {c.Quorum}");
         reasons.AddRange(ReadinessReasons(c, r.To, waiveLag: r.Force));
         if (!r.Force && c.State.CooldownUntil is { } until && c.WallNow < until)
             reasons.Add($"in cooldown until {until:yyyy-MM-ddTHH:mm:ssZ} (force waives it)");
@@ -45,10 +45,10 @@ public static class OperatorRequests
         if (c.Current is { } round)
         {
             if (round.Voting(active, Verdicts.Up).Count >= c.Quorum)
-                reasons.Add($"{active} is voted up by {Names(round.Voting(active, Verdicts.Up))}: use a switchover, which loses nothing");
+                reasons.Add($"{active} is voted up by {FailoverPolicy.Names(round.Voting(active, Verdicts.Up))}: use a switchover, which loses nothing");
             // An operator may fail over without a quorum (two regions, one lost), but never into a region seen down.
             if (round.Voting(r.To, Verdicts.Down) is { Count: > 0 } down)
-                reasons.Add($"{r.To} is voted down by {Names(down)}");
+                reasons.Add($"{r.To} is voted down by {FailoverPolicy.Names(down)}");
             else if (round.Voting(r.To, Verdicts.Up).Count == 0)
                 reasons.Add($"no region votes {r.To} up");
         }
@@ -76,6 +76,4 @@ public static class OperatorRequests
     }
 
     private static RequestVerdict Verdict(List<string> reasons) => new(reasons.Count == 0 ? 202 : 409, reasons);
-
-    private static string Names(IReadOnlyList<string> regions) => regions.Count == 0 ? "no region" : string.Join(", ", regions);
 }
