@@ -24,7 +24,8 @@ public sealed record CoordinatorSettings(
             new PolicySettings(f.Mode, options.EffectiveQuorum, options.SiteRegions.Select(r => r.Name!).ToList(), interval * options.Probes.Fall),
             new FenceSettings(f.Fencing.Postgres, f.Fencing.AcceptUnreachablePrimary, f.Lease.Duration),
             interval, f.ObservationMaxAge, f.Cooldown,
-            StepTimeout: TimeSpan.FromMinutes(2), StoreTimeout: TimeSpan.FromSeconds(5), MaxRetryDelay: TimeSpan.FromSeconds(10));
+            // A switchover's fence step waits up to CatchUpTimeout for the new region; the bound is on a hung step, not that wait.
+            StepTimeout: TimeSpan.FromMinutes(2) + f.Switchover.CatchUpTimeout, StoreTimeout: TimeSpan.FromSeconds(5), MaxRetryDelay: TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Rounds are kept long enough to find the confirming round of rule 3, and a little more.</summary>

@@ -79,8 +79,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         Receive<PauseFailover>(p => Command(state => state with { Paused = true, PauseReason = p.Reason }, "paused"));
         Receive<ResumeFailover>(_ => Command(state => state with { Paused = false, PauseReason = null }, "resumed"));
         Receive<RequestFailover>(OnRequestFailover);
-        // A planned switchover needs rule 7's catch-up barrier in the plan; until that is built it is refused, never run as a failover.
-        Receive<RequestSwitchover>(_ => Sender.Tell(new CommandAnswer(409, null, ["planned switchover is not available in this version; a failover (POST /api/v1/failover/failover) is"])));
+        Receive<RequestSwitchover>(OnRequestSwitchover);
         mediator?.Tell(new Subscribe(ObservationStore.Topic, Self));
     }
 
@@ -130,7 +129,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         }
         _state = loaded.State ?? FailoverState.Initial(_settings.Options.InitialActiveRegion!);
         _reasons = [];
-        if (_state.Move is { } move && _state.Phase is Phases.Fencing or Phases.Promoting or Phases.SwitchingDns)
+        if (_state.Move is { } move)
         {
             // Resuming another coordinator's plan: until a promotion may have begun, the fence is proven again.
             if (!PlanSteps.PastPointOfNoReturn(move))
@@ -155,7 +154,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
             _reasons = [NoStore, .. view.BlockedReasons];
             return;
         }
-        if (_state is null || _busy || _state.Move is not null && _state.Phase is Phases.Fencing or Phases.Promoting or Phases.SwitchingDns) return;
+        if (_state is null || _busy || _state.Move is not null) return;
         Decide();
     }
 
@@ -214,6 +213,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         if (_executor is null) return;
         _busy = true;
         _phase = PlanSteps.PhaseOf(move);
+        if (move.Kind == DecisionKinds.Abort) _reasons = [move.Reason];
         var startedAt = WallNow;
         var started = _clock.GetTimestamp();
         _executor.RunAsync(move, step.Name, CancellationToken.None).WaitAsync(_settings.StepTimeout)
@@ -249,6 +249,11 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
             Write(next, then: RunStep.Instance);
             return;
         }
+        if (outcome.AbortsMove && !PlanSteps.PastPointOfNoReturn(moved))
+        {
+            Abort(state, moved, outcome.Error ?? done.Step);
+            return;
+        }
         var attempt = _attempts[done.Step] = _attempts.GetValueOrDefault(done.Step) + 1;
         _log.Warning("Step {0} failed (attempt {1}): {2}", done.Step, attempt, outcome.Error);
         _phase = Phases.Blocked;
@@ -257,17 +262,37 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         Write(next, then: new Delayed(RunStep.Instance, delay));
     }
 
+    /// <summary>
+    /// Gives up a move that has not reached a promotion (a switchover whose new region did not catch up): a recorded
+    /// abort under a new epoch, whose one step lifts the fence of the region that stays active (rule 7). The old
+    /// move's resources record an older epoch than the abort, so nothing of it can act after this.
+    /// </summary>
+    private void Abort(FailoverState state, Move move, string why)
+    {
+        var epoch = state.Epoch.Next(_incarnation);
+        var reason = $"the {move.Kind} from {move.From} to {move.To} (epoch {move.Epoch.Counter}) is abandoned: {why}; {move.From} stays active and its fence is lifted";
+        var unfence = new Move(DecisionKinds.Abort, move.From, move.From, epoch, WallNow, reason, null, false, false, PlanSteps.Pending(PlanSteps.ForUnfence(move.From)));
+        var history = state.History.Select(h => h.Epoch == move.Epoch && h.Kind == move.Kind ? h with { Steps = move.Steps } : h).ToList();
+        _log.Warning("Aborted: {0}", reason);
+        _attempts.Clear();
+        Write(state with
+        {
+            Epoch = epoch, Phase = PlanSteps.PhaseOf(unfence), Move = unfence, ActiveRegion = move.From,
+            History = Append(history, Entry(epoch, DecisionKinds.Abort, move.From, move.To, reason, null, [], unfence.Steps)),
+        }, then: RunStep.Instance);
+    }
+
     private void Complete(FailoverState state, Move move)
     {
         var entries = state.History.Select(h => h.Epoch == move.Epoch && h.Kind == move.Kind ? h with { FencedBy = move.FencedBy, Steps = move.Steps } : h).ToList();
         _log.Warning("Completed: {0} from {1} to {2}, epoch {3}", move.Kind, move.From, move.To, move.Epoch);
         Write(state with
         {
-            ActiveRegion = move.To, Phase = Phases.Completed, Move = null,
+            ActiveRegion = move.To, Phase = move.Kind == DecisionKinds.Abort ? Phases.Idle : Phases.Completed, Move = null,
             CooldownUntil = move.Kind == DecisionKinds.Failover ? WallNow + _settings.Cooldown : state.CooldownUntil,
             History = entries,
         }, then: null);
-        _phase = Phases.Completed;
+        _phase = move.Kind == DecisionKinds.Abort ? Phases.Idle : Phases.Completed;
         _reasons = [];
     }
 
@@ -366,30 +391,43 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
 
     private void OnRequestFailover(RequestFailover r)
     {
-        if (Unavailable() is { } refusal)
-        {
-            Sender.Tell(refusal);
-            return;
-        }
-        var state = _state!;
-        var context = new RequestContext(state, _settings.Policy.SiteRegions, _settings.Policy.Quorum, _rounds.Rounds.LastOrDefault(),
-            _readiness.FirstOrDefault(x => x.Region == r.To), WallNow);
-        var verdict = OperatorRequests.CheckFailover(context, new FailoverRequest(r.To, r.AcceptDataLoss, r.AcceptSplitBrainRisk));
-        if (!verdict.Accepted)
-        {
-            Sender.Tell(new CommandAnswer(verdict.Status, null, verdict.Reasons));
-            return;
-        }
+        if (Checked(r.To, c => OperatorRequests.CheckFailover(c, new FailoverRequest(r.To, r.AcceptDataLoss, r.AcceptSplitBrainRisk))) is not { } state) return;
         var reason = $"operator failover to {r.To}" + (r.AcceptDataLoss ? ", accepting data loss" : "") + (r.AcceptSplitBrainRisk ? ", accepting the split-brain risk" : "");
         Start(state, DecisionKinds.Failover, state.ActiveRegion, r.To, reason, [], r.AcceptDataLoss, r.AcceptSplitBrainRisk, Sender);
     }
 
+    /// <summary>
+    /// A planned switchover (rule 7): the same plan as a failover, whose fence step also waits until the new region
+    /// has replayed everything the old one committed; it never loses data and never needs to waive fence evidence.
+    /// </summary>
+    private void OnRequestSwitchover(RequestSwitchover r)
+    {
+        if (Checked(r.To, c => OperatorRequests.CheckSwitchover(c, new SwitchoverRequest(r.To, r.Force))) is not { } state) return;
+        var reason = $"operator switchover to {r.To}" + (r.Force ? ", forced past the lag guard and cooldown" : "");
+        Start(state, DecisionKinds.Switchover, state.ActiveRegion, r.To, reason, [], acceptDataLoss: false, acceptSplitBrainRisk: false, Sender);
+    }
+
+    /// <summary>The stored state when an operator's move to <paramref name="to"/> may start now; otherwise answers the refusal and returns null.</summary>
+    private FailoverState? Checked(string to, Func<RequestContext, RequestVerdict> check)
+    {
+        if (Unavailable() is { } refusal)
+        {
+            Sender.Tell(refusal);
+            return null;
+        }
+        var state = _state!;
+        var verdict = check(new RequestContext(state, _settings.Policy.SiteRegions, _settings.Policy.Quorum, _rounds.Rounds.LastOrDefault(),
+            _readiness.FirstOrDefault(x => x.Region == to), WallNow));
+        if (verdict.Accepted) return state;
+        Sender.Tell(new CommandAnswer(verdict.Status, null, verdict.Reasons));
+        return null;
+    }
+
     private CommandAnswer? Unavailable() =>
         _store is null ? new CommandAnswer(503, null, [NoStore])
+        : _state?.Move is { } move ? new CommandAnswer(409, null, [OperatorRequests.InProgress(move, _state.Phase)])
         : _state is null || _busy ? new CommandAnswer(503, null, ["the coordinator is reading or storing the failover state; try again in a moment"])
-        : _state.Move is not null && _state.Phase is Phases.Fencing or Phases.Promoting or Phases.SwitchingDns
-            ? new CommandAnswer(409, null, [$"a {_state.Move.Kind} from {_state.Move.From} to {_state.Move.To} is in progress (epoch {_state.Move.Epoch.Counter}, phase {_state.Phase})"])
-            : null;
+        : null;
 
     private RegionsView Regions()
     {

@@ -14,7 +14,11 @@ public interface IPlanExecutor
 }
 
 /// <summary>A step's result; the fence step also reports what it learned (the coordinator judges whether it proves the fence).</summary>
-public sealed record StepOutcome(bool Ok, string? Error, FenceFacts? Fence = null)
+/// <param name="AbortsMove">
+/// The step failed in a way that retrying cannot mend within the move's promise: a planned switchover whose new
+/// region did not catch up in time. The coordinator records an abort and lifts the fence instead of retrying.
+/// </param>
+public sealed record StepOutcome(bool Ok, string? Error, FenceFacts? Fence = null, bool AbortsMove = false)
 {
     public static readonly StepOutcome Done = new(true, null);
     public static StepOutcome Failed(string error) => new(false, error);

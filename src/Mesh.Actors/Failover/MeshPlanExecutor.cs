@@ -11,7 +11,7 @@ namespace Mesh.Actors.Failover;
 /// the move's epoch to the resource, which refuses it when it records a newer one; each is idempotent. The
 /// fence step fences what it can reach and reports what it achieved; the coordinator judges the evidence.
 /// </summary>
-public sealed class MeshPlanExecutor(MeshOptions options, IResourceActions actions, IDnsSwitcher? dns, DigitalOceanClient? digitalOcean) : IPlanExecutor
+public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActions actions, IDnsSwitcher? dns, DigitalOceanClient? digitalOcean) : IPlanExecutor
 {
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PowerOffWait = TimeSpan.FromSeconds(60);
@@ -24,7 +24,9 @@ public sealed class MeshPlanExecutor(MeshOptions options, IResourceActions actio
         {
             return kind switch
             {
+                PlanSteps.Fence when move.Kind == DecisionKinds.Switchover => await SwitchoverFenceAsync(move, subject, cancellationToken),
                 PlanSteps.Fence => await FenceAsync(move, subject, cancellationToken),
+                PlanSteps.Unfence => await UnfenceAsync(move, subject, cancellationToken),
                 // Leases follow the stored state: from promoting on, every grantor grants the new region (rule 4).
                 PlanSteps.GrantLeases => StepOutcome.Done,
                 PlanSteps.PromotePostgres => Outcome(await actions.Postgres(Target(subject)).PromoteAsync(move.Epoch, cancellationToken)),
@@ -58,7 +60,7 @@ public sealed class MeshPlanExecutor(MeshOptions options, IResourceActions actio
     private async Task<StepOutcome> PromoteRedisAsync(Move move, TargetOptions promoted, CancellationToken ct)
     {
         await actions.Redis(promoted).PromoteAsync(move.Epoch, ct);
-        var old = options.Targets.FirstOrDefault(t => t.Region == move.From && t.Group == promoted.Group && t.Kind == TargetKinds.Redis);
+        var old = options.GroupMemberIn(promoted, move.From);
         if (old is not null && options.Failover.Fencing.Redis != RedisFencing.None)
         {
             try
@@ -77,10 +79,9 @@ public sealed class MeshPlanExecutor(MeshOptions options, IResourceActions actio
     private async Task<StepOutcome> FenceAsync(Move move, string region, CancellationToken ct)
     {
         var failures = new List<string>();
-        var members = options.Targets.Where(t => t.Region == region && t.Group is not null).ToList();
         var fencing = options.Failover.Fencing;
 
-        foreach (var pg in members.Where(t => t.Kind == TargetKinds.Postgres))
+        foreach (var pg in Members(region, TargetKinds.Postgres))
         {
             if (fencing.Postgres == PostgresFencing.None) continue;
             try
@@ -93,10 +94,10 @@ public sealed class MeshPlanExecutor(MeshOptions options, IResourceActions actio
                 failures.Add($"{pg.Id}: {e.Message}");
             }
         }
-        foreach (var redis in members.Where(t => t.Kind == TargetKinds.Redis))
+        foreach (var redis in Members(region, TargetKinds.Redis))
         {
             if (fencing.Redis == RedisFencing.None) continue;
-            var successor = options.Targets.FirstOrDefault(t => t.Region == move.To && t.Group == redis.Group && t.Kind == TargetKinds.Redis);
+            var successor = options.GroupMemberIn(redis, move.To);
             try
             {
                 // A fence that could not be written to the config file still holds until a restart: not a failure.

@@ -25,6 +25,10 @@ public sealed record MeshOptions
     public RegionOptions? FindRegion(string? name) =>
         Regions.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.Ordinal));
 
+    /// <summary>The member of <paramref name="target"/>'s group of the same kind in <paramref name="region"/>; null when the group has none there.</summary>
+    public TargetOptions? GroupMemberIn(TargetOptions target, string region) =>
+        target.Group is null ? null : Targets.FirstOrDefault(t => t.Group == target.Group && t.Kind == target.Kind && t.Region == region);
+
     public IEnumerable<RegionOptions> SiteRegions => Regions.Where(r => r.Kind == RegionKinds.Site);
 
     /// <summary>The configured quorum, or the majority of configured regions.</summary>

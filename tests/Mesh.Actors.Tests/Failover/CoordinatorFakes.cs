@@ -45,11 +45,19 @@ internal sealed class FakeExecutor : IPlanExecutor
         ? new StepOutcome(true, null, new FenceFacts(true, [], null, false, null, false))
         : StepOutcome.Done;
 
-    public Task<StepOutcome> RunAsync(Move move, string step, CancellationToken cancellationToken)
+    /// <summary>The kind of move each call ran for, in order.</summary>
+    public ConcurrentQueue<string> Kinds { get; } = new();
+
+    /// <summary>Awaited before a step answers: lets a test hold a plan mid-step.</summary>
+    public Func<string, Task> Hold { get; set; } = _ => Task.CompletedTask;
+
+    public async Task<StepOutcome> RunAsync(Move move, string step, CancellationToken cancellationToken)
     {
         var attempt = Calls.Count(c => c == step) + 1;
         Calls.Enqueue(step);
-        return Task.FromResult(Script(step, attempt));
+        Kinds.Enqueue(move.Kind);
+        await Hold(step);
+        return Script(step, attempt);
     }
 }
 

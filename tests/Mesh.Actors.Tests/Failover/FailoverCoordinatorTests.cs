@@ -14,7 +14,7 @@ namespace Mesh.Actors.Tests.Failover;
 /// step exactly once and in order; failures are retried, never skipped; a decision not stored is aborted; a new
 /// coordinator resumes an unfinished plan.
 /// </summary>
-public sealed class FailoverCoordinatorTests : TestKit
+public sealed partial class FailoverCoordinatorTests : TestKit
 {
     private static readonly MeshOptions Options = new()
     {
@@ -265,12 +265,13 @@ public sealed class FailoverCoordinatorTests : TestKit
 
         var up = Command(coordinator, new RequestFailover("ams3", false, false));
         var unknown = Command(coordinator, new RequestFailover("lon1", false, false));
-        var switchover = Command(coordinator, new RequestSwitchover("ams3", false));
+        var switchover = Command(coordinator, new RequestSwitchover("nyc1", false));
 
         Assert.Equal(409, up.Status);
         Assert.Contains("nyc1 is voted up by ams3, nyc1, sfo3: use a switchover, which loses nothing", up.Reasons);
         Assert.Equal(400, unknown.Status);
         Assert.Equal(409, switchover.Status);
+        Assert.Equal(["nyc1 is already the active region"], switchover.Reasons);
         Assert.Empty(_executor.Calls);
         Assert.Equal(0L, store.State?.Epoch.Counter ?? 0);
     }

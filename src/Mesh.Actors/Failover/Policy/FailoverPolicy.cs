@@ -33,8 +33,8 @@ public static class FailoverPolicy
     {
         var state = input.State;
         var s = input.Settings;
-        // A move in progress belongs to the plan runner; a new decision waits for it to end.
-        if (state.Move is not null && state.Phase is Phases.Fencing or Phases.Promoting or Phases.SwitchingDns)
+        // A move in progress (a stored move is cleared when it ends) belongs to the plan runner; a new decision waits for it.
+        if (state.Move is not null)
             return PolicyDecision.Idle(state.Phase);
         var resting = state.Phase is Phases.Completed ? Phases.Completed : Phases.Idle;
         if (input.Rounds.Count == 0) return PolicyDecision.Idle(resting);   // a new coordinator counts nothing before one round

@@ -57,17 +57,23 @@ public static class OperatorRequests
         return Verdict(reasons);
     }
 
+    /// <summary>400 for a region that is not a site region; 409 for the active region itself, with nothing else to say.</summary>
     private static RequestVerdict? Invalid(RequestContext c, string to) =>
-        c.SiteRegions.Contains(to, StringComparer.Ordinal) ? null : new RequestVerdict(400, [$"'{to}' is not a site region (site regions: {string.Join(", ", c.SiteRegions)})"]);
+        !c.SiteRegions.Contains(to, StringComparer.Ordinal) ? new RequestVerdict(400, [$"'{to}' is not a site region (site regions: {string.Join(", ", c.SiteRegions)})"])
+        : to == c.State.ActiveRegion ? Verdict([.. c.State.Move is { } move ? [InProgress(move, c.State.Phase)] : Array.Empty<string>(), $"{to} is already the active region"])
+        : null;
 
     private static List<string> Common(RequestContext c, string to)
     {
         var reasons = new List<string>();
-        if (c.State.Move is { } move && c.State.Phase is Phases.Fencing or Phases.Promoting or Phases.SwitchingDns)
-            reasons.Add($"a {move.Kind} from {move.From} to {move.To} is in progress (epoch {move.Epoch.Counter}, phase {c.State.Phase})");
-        if (to == c.State.ActiveRegion) reasons.Add($"{to} is already the active region");
+        if (c.State.Move is { } move) reasons.Add(InProgress(move, c.State.Phase));
         return reasons;
     }
+
+    /// <summary>Why a second move gets 409 while one runs (rule 7).</summary>
+    public static string InProgress(Move move, string phase) => move.Kind == DecisionKinds.Abort
+        ? $"the abort of a move from {move.From} is lifting the fence of {move.From} (epoch {move.Epoch.Counter})"
+        : $"a {move.Kind} from {move.From} to {move.To} is in progress (epoch {move.Epoch.Counter}, phase {phase})";
 
     private static IEnumerable<string> ReadinessReasons(RequestContext c, string to, bool waiveLag)
     {

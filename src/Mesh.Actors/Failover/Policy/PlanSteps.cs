@@ -15,6 +15,8 @@ public static class PlanSteps
     public const string PromotePostgres = "promote-postgres";
     public const string PromoteRedis = "promote-redis";
     public const string SwitchDns = "switch-dns";
+    /// <summary>The one step of an aborted switchover: lift the fence of the region that stays active (rule 7).</summary>
+    public const string Unfence = "unfence";
 
     /// <summary>The steps of a move from <paramref name="from"/> to <paramref name="to"/>: fence, leases, every group's member in <paramref name="to"/>, every DNS record.</summary>
     public static IReadOnlyList<string> For(MeshOptions options, string from, string to)
@@ -26,6 +28,9 @@ public static class PlanSteps
         steps.AddRange((options.Failover.Dns?.Records ?? []).Select(r => Name(SwitchDns, r.Name!)));
         return steps;
     }
+
+    /// <summary>The steps that lift the fence of <paramref name="region"/> after an aborted switchover.</summary>
+    public static IReadOnlyList<string> ForUnfence(string region) => [Name(Unfence, region)];
 
     public static IReadOnlyList<StepRecord> Pending(IReadOnlyList<string> steps) =>
         steps.Select(s => new StepRecord(s, StepStatuses.Pending, null, null, null)).ToList();
@@ -48,6 +53,7 @@ public static class PlanSteps
     /// <summary>
     /// The phase a move is in, from its steps: fencing until the old region is fenced; then promoting (from
     /// here on the new region is the active one for every rule, so its guards may be granted leases); then DNS.
+    /// Lifting the fence after an aborted switchover is <c>blocked</c>: the active region takes no writes until it is done.
     /// </summary>
     public static string PhaseOf(Move move)
     {
@@ -57,6 +63,7 @@ public static class PlanSteps
         {
             Fence => Phases.Fencing,
             GrantLeases or PromotePostgres or PromoteRedis => Phases.Promoting,
+            Unfence => Phases.Blocked,
             _ => Phases.SwitchingDns,
         };
     }
