@@ -40,7 +40,7 @@ public sealed partial class MeshPlanExecutor
                     barriers.Add(async () =>
                     {
                         var replay = await actions.Postgres(successor).HasReplayedAsync(lsn, ct);
-                        return (replay.Reached, replay.ToString());
+                        return (replay.Reached, $"{successor.Id} ({replay})");
                     });
             }
 
@@ -57,7 +57,7 @@ public sealed partial class MeshPlanExecutor
                     barriers.Add(async () =>
                     {
                         var catchUp = await actions.Redis(successor).HasCaughtUpAsync(offset, ct);
-                        return (catchUp.CaughtUp, catchUp.Summary);
+                        return (catchUp.CaughtUp, $"{successor.Id} ({catchUp.Summary})");
                     });
                     heldRedis.Add((redis, successor));
                 }

@@ -16,7 +16,7 @@ namespace Mesh.Integration.Tests.Failover;
 /// with its streaming standby, a Redis primary with its replica, and the DigitalOcean stand-in for the
 /// droplets' power-off and the DNS switch.
 /// </summary>
-public sealed class MeshPlanExecutorTests : IAsyncLifetime
+public sealed partial class MeshPlanExecutorTests : IAsyncLifetime
 {
     private const string Domain = "shop.test";
     private const string NycValue = "192.0.2.10";

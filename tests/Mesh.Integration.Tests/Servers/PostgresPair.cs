@@ -53,6 +53,20 @@ public sealed class PostgresPair : IAsyncLifetime
     private Task PgCtlAsync(string dir, string action, params string[] more) =>
         Shell.RunAsync($"{Bin}/pg_ctl", ["-D", dir, "-l", Path.Combine(dir, "server.log"), "-w", "-t", "60", action, .. more], User);
 
+    /// <summary>
+    /// What an operator does after a failover before switching back (README): the old primary, stopped, is
+    /// replaced by a fresh base backup of the promoted server and runs as its streaming standby on its old port.
+    /// </summary>
+    public async Task RebuildPrimaryAsStandbyAsync()
+    {
+        if (File.Exists(Path.Combine(PrimaryDir, "postmaster.pid"))) await PgCtlAsync(PrimaryDir, "stop", "-m", "fast");
+        Directory.Delete(PrimaryDir, recursive: true);
+        await Shell.RunAsync($"{Bin}/pg_basebackup", ["-h", "127.0.0.1", "-p", StandbyPort.ToString(), "-U", "postgres", "-D", PrimaryDir, "-R", "-X", "stream", "--no-sync"],
+            User, new Dictionary<string, string> { ["PGPASSWORD"] = Password });
+        await AppendAsync(Path.Combine(PrimaryDir, "postgresql.conf"), PrimaryPort);   // the copy says the standby's port; the last setting wins
+        await PgCtlAsync(PrimaryDir, "start");
+    }
+
     public Task StartStandbyAsync() => PgCtlAsync(StandbyDir, "start");
     public Task StopStandbyAsync() => PgCtlAsync(StandbyDir, "stop", "-m", "fast");
 
