@@ -1,3 +1,4 @@
+using Mesh.Tests.Shared;
 using System.Diagnostics;
 using Mesh.Node.Demo;
 

@@ -13,8 +13,10 @@ internal sealed class ContinuousWriter : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
-    public ConcurrentQueue<(int Id, string Server)> Committed { get; } = new();
+    /// <summary>Each acknowledged commit: the order, the server that took it, and when (since the writer started).</summary>
+    public ConcurrentQueue<(int Id, string Server, TimeSpan At)> Committed { get; } = new();
     public ConcurrentQueue<(int Id, int Port)> Stored { get; } = new();
 
     /// <param name="postgres">Connection strings, in the order to try them.</param>
@@ -31,7 +33,7 @@ internal sealed class ContinuousWriter : IAsyncDisposable
                 try
                 {
                     await PgClient.ExecAsync(server, $"INSERT INTO orders VALUES ({id})");
-                    Committed.Enqueue((id, server));
+                    Committed.Enqueue((id, server, _clock.Elapsed));
                     break;
                 }
                 catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)

@@ -54,6 +54,10 @@ public sealed partial class MeshPlanExecutorTests
                 Patience, "the shop writes to nyc1 after the switchover");
         }
 
+        var lastOnAms = writer.Committed.Where(c => c.Server == ams).Max(c => c.At);
+        var firstOnNyc = writer.Committed.Where(c => c.Server == nyc).Min(c => c.At);
+        Measurements.Record("switchover (real servers, steps back to back): no commits from the last on ams3 to the first on nyc1", firstOnNyc - lastOnAms);
+
         // Every write either server acknowledged is on nyc1, the primary again.
         var committed = writer.Committed.Select(c => c.Id).ToList();
         Assert.Contains(committed, _ => true);

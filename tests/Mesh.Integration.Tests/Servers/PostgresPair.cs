@@ -36,7 +36,7 @@ public sealed class PostgresPair : IAsyncLifetime
         await Shell.RunAsync($"{Bin}/initdb", ["-D", PrimaryDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", $"--pwfile={pwfile}", "-E", "UTF8", "--no-sync"], User);
         await AppendAsync(Path.Combine(PrimaryDir, "postgresql.conf"), PrimaryPort);
         await PgCtlAsync(PrimaryDir, "start");
-        await Shell.RunAsync($"{Bin}/pg_basebackup", ["-h", "127.0.0.1", "-p", PrimaryPort.ToString(), "-U", "postgres", "-D", StandbyDir, "-R", "-X", "stream", "--no-sync"],
+        await Shell.RunAsync($"{Bin}/pg_basebackup", ["-h", "127.0.0.1", "-p", PrimaryPort.ToString(), "-U", "postgres", "-D", StandbyDir, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"],
             User, new Dictionary<string, string> { ["PGPASSWORD"] = Password });
         await AppendAsync(Path.Combine(StandbyDir, "postgresql.conf"), StandbyPort);
         await StartStandbyAsync();
@@ -61,7 +61,7 @@ public sealed class PostgresPair : IAsyncLifetime
     {
         if (File.Exists(Path.Combine(PrimaryDir, "postmaster.pid"))) await PgCtlAsync(PrimaryDir, "stop", "-m", "fast");
         Directory.Delete(PrimaryDir, recursive: true);
-        await Shell.RunAsync($"{Bin}/pg_basebackup", ["-h", "127.0.0.1", "-p", StandbyPort.ToString(), "-U", "postgres", "-D", PrimaryDir, "-R", "-X", "stream", "--no-sync"],
+        await Shell.RunAsync($"{Bin}/pg_basebackup", ["-h", "127.0.0.1", "-p", StandbyPort.ToString(), "-U", "postgres", "-D", PrimaryDir, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"],
             User, new Dictionary<string, string> { ["PGPASSWORD"] = Password });
         await AppendAsync(Path.Combine(PrimaryDir, "postgresql.conf"), PrimaryPort);   // the copy says the standby's port; the last setting wins
         await PgCtlAsync(PrimaryDir, "start");

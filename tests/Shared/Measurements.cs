@@ -1,4 +1,4 @@
-namespace Mesh.Node.Tests;
+namespace Mesh.Tests.Shared;
 
 /// <summary>
 /// Numbers measured by tests (formation time, removal time), appended to the file named by
