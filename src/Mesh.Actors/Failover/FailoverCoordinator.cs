@@ -75,6 +75,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         Receive<StaleWrite>(OnStaleWrite);
         Receive<StepDone>(OnStepDone);
         Receive<RunStep>(_ => RunNextStep());
+        Receive<NameServersAnswered>(OnNameServersAnswered);
         Receive<Rewrite>(r => Write(r.State, r.Then));
         Receive<PauseFailover>(p => Command(state => state with { Paused = true, PauseReason = p.Reason }, "paused"));
         Receive<ResumeFailover>(_ => Command(state => state with { Paused = false, PauseReason = null }, "resumed"));
@@ -244,6 +245,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         var next = state with { Move = moved, Phase = phase == Phases.Completed ? Phases.SwitchingDns : phase, ActiveRegion = active };
         if (outcome.Ok)
         {
+            if (PlanSteps.Parse(done.Step).Kind == PlanSteps.SwitchDns) CheckNameServers(move, done.Step);
             _attempts.Remove(done.Step);
             _reasons = [];
             Write(next, then: RunStep.Instance);
@@ -280,6 +282,28 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
             Epoch = epoch, Phase = PlanSteps.PhaseOf(unfence), Move = unfence, ActiveRegion = move.From,
             History = Append(history, Entry(epoch, DecisionKinds.Abort, move.From, move.To, reason, null, [], unfence.Steps)),
         }, then: RunStep.Instance);
+    }
+
+    /// <summary>
+    /// Asks, in the background, when the authoritative name servers answer the switched record; the answer is added
+    /// to the history once the plan is done (it never holds the plan up, and never races the plan's own writes).
+    /// </summary>
+    private void CheckNameServers(Move move, string step) =>
+        _executor!.NameServersAnsweredAsync(move, step, CancellationToken.None)
+            .PipeTo(Self, success: note => new NameServersAnswered(move.Epoch, step, note),
+                failure: e => new NameServersAnswered(move.Epoch, step, $"the authoritative name servers could not be asked: {e.GetBaseException().Message}"));
+
+    private void OnNameServersAnswered(NameServersAnswered answered)
+    {
+        if (answered.Note is null || _state is null) return;
+        if (_busy || _state.Move is not null)
+        {
+            Timers.StartSingleTimer($"name-servers:{answered.Step}", answered, _settings.Interval);
+            return;
+        }
+        var history = _state.History.Select(h => h.Epoch != answered.Epoch ? h
+            : h with { Steps = h.Steps.Select(s => s.Name == answered.Step ? s with { Note = answered.Note } : s).ToList() }).ToList();
+        Write(_state with { History = history });
     }
 
     private void Complete(FailoverState state, Move move)
@@ -462,4 +486,5 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private sealed record Rewrite(FailoverState State, object? Then);
     private sealed record Reply(IActorRef To, object Answer, object? Next);
     private sealed record StaleWrite(object? Then, string Reason);
+    private sealed record NameServersAnswered(Epoch Epoch, string Step, string? Note);
 }

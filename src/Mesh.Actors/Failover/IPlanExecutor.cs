@@ -11,6 +11,12 @@ namespace Mesh.Actors.Failover;
 public interface IPlanExecutor
 {
     Task<StepOutcome> RunAsync(Move move, string step, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After a <c>switch-dns</c> step succeeded: when the record's authoritative name servers answered the new value,
+    /// in words for the history (SPEC 6 rule 8); null when there is nothing to say. Never fails the move.
+    /// </summary>
+    Task<string?> NameServersAnsweredAsync(Move move, string step, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }
 
 /// <summary>A step's result; the fence step also reports what it learned (the coordinator judges whether it proves the fence).</summary>

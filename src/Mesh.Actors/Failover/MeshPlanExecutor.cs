@@ -11,7 +11,8 @@ namespace Mesh.Actors.Failover;
 /// the move's epoch to the resource, which refuses it when it records a newer one; each is idempotent. The
 /// fence step fences what it can reach and reports what it achieved; the coordinator judges the evidence.
 /// </summary>
-public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActions actions, IDnsSwitcher? dns, DigitalOceanClient? digitalOcean) : IPlanExecutor
+public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActions actions, IDnsSwitcher? dns, DigitalOceanClient? digitalOcean,
+    NameServerCheck? nameServers = null) : IPlanExecutor
 {
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PowerOffWait = TimeSpan.FromSeconds(60);
@@ -46,6 +47,14 @@ public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActio
         if (dns is null) return StepOutcome.Failed("no DNS provider is configured");
         var result = await dns.SwitchRecordAsync(record, move.From, move.To, move.Epoch, ct);
         return result.Confirmed ? StepOutcome.Done : StepOutcome.Failed(result.Error ?? "the record did not read back the new value");
+    }
+
+    public async Task<string?> NameServersAnsweredAsync(Move move, string step, CancellationToken cancellationToken)
+    {
+        var (kind, name) = PlanSteps.Parse(step);
+        if (kind != PlanSteps.SwitchDns || nameServers is null || options.Failover.Dns is not { Domain: { } domain } config) return null;
+        if (config.Records.FirstOrDefault(r => r.Name == name) is not { } record || !config.Values.TryGetValue(move.To, out var value)) return null;
+        return await nameServers.WhenAnsweredAsync(domain, record, value, cancellationToken);
     }
 
     private TargetOptions Target(string id) => options.Targets.Single(t => t.Id == id);

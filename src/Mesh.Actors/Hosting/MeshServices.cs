@@ -24,8 +24,9 @@ public static class MeshServices
         services.TryAddSingleton<IProbeFactory, ProbeFactory>();
         services.AddDigitalOcean(options, environment);
         services.TryAddSingleton<IResourceActions, ResourceActions>();
+        services.TryAddSingleton(_ => NameServerCheck.ThroughThisHost());
         services.TryAddSingleton<IPlanExecutor>(sp => new MeshPlanExecutor(options, sp.GetRequiredService<IResourceActions>(),
-            sp.GetService<IDnsSwitcher>(), sp.GetService<DigitalOceanClient>()));
+            sp.GetService<IDnsSwitcher>(), sp.GetService<DigitalOceanClient>(), sp.GetService<NameServerCheck>()));
         services.AddAkka(options.ClusterName, (builder, provider) =>
         {
             builder.AddHealthMesh(options, environment, overrides).WithProbes(options, provider).WithFailover(options, provider);

@@ -39,7 +39,8 @@ public sealed record Move(
     IReadOnlyList<StepRecord> Steps);
 
 /// <summary>One step of a plan: <c>fence:&lt;region&gt;</c>, <c>grant-leases:&lt;region&gt;</c>, <c>promote-postgres:&lt;target&gt;</c>, <c>promote-redis:&lt;target&gt;</c>, <c>switch-dns:&lt;record&gt;</c>.</summary>
-public sealed record StepRecord(string Name, string Status, DateTimeOffset? At, long? DurationMs, string? Error);
+/// <param name="Note">What was learned after the step succeeded: for a DNS switch, when the authoritative name servers answered the new value.</param>
+public sealed record StepRecord(string Name, string Status, DateTimeOffset? At, long? DurationMs, string? Error, string? Note = null);
 
 /// <summary>One decision in the history (SPEC section 4, <c>/api/v1/failover/history</c>).</summary>
 public sealed record HistoryRecord(

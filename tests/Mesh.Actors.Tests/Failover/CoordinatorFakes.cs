@@ -51,6 +51,11 @@ internal sealed class FakeExecutor : IPlanExecutor
     /// <summary>Awaited before a step answers: lets a test hold a plan mid-step.</summary>
     public Func<string, Task> Hold { get; set; } = _ => Task.CompletedTask;
 
+    /// <summary>What the authoritative name servers are said to have answered after a DNS step.</summary>
+    public Func<string, string?> NameServers { get; set; } = _ => null;
+
+    public Task<string?> NameServersAnsweredAsync(Move move, string step, CancellationToken cancellationToken) => Task.FromResult(NameServers(step));
+
     public async Task<StepOutcome> RunAsync(Move move, string step, CancellationToken cancellationToken)
     {
         var attempt = Calls.Count(c => c == step) + 1;

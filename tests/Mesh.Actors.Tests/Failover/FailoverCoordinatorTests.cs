@@ -81,6 +81,22 @@ public sealed partial class FailoverCoordinatorTests : TestKit
     }
 
     [Fact]
+    public void When_the_authoritative_name_servers_answered_is_added_to_the_history_after_the_plan()
+    {
+        var store = new FakeStore();
+        _executor.NameServers = step => step == "switch-dns:shop" ? "ns1.example.net answered 198.51.100.2 for shop.example.com within 2.0 s of the switch" : null;
+        Outage();
+        Start(store);
+
+        AwaitStored(store, s => s.Phase == Phases.Completed && s.History.Single().Steps.Any(x => x.Note is not null));
+
+        var steps = store.State!.History.Single().Steps;
+        Assert.Equal("ns1.example.net answered 198.51.100.2 for shop.example.com within 2.0 s of the switch", steps.Single(s => s.Name == "switch-dns:shop").Note);
+        Assert.All(steps.Where(s => s.Name != "switch-dns:shop"), s => Assert.Null(s.Note));
+        Assert.All(steps, s => Assert.Equal(StepStatuses.Ok, s.Status));
+    }
+
+    [Fact]
     public void A_healthy_mesh_is_left_alone_and_shows_readiness()
     {
         var store = new FakeStore();
