@@ -43,6 +43,8 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private IReadOnlyList<RegionReadiness> _readiness = [];
     private string? _lastDryRun;
     private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly List<(Func<FailoverState, FailoverState> Change, IActorRef ReplyTo)> _queued = [];
+    private const string RetryKey = "retry";
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -155,7 +157,13 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
             _reasons = [NoStore, .. view.BlockedReasons];
             return;
         }
-        if (_state is null || _busy || _state.Move is not null) return;
+        if (_state is null || _busy) return;
+        if (_state.Move is not null)
+        {
+            // A plan runs from step to step by itself; this only restarts one held by a pause that has been lifted.
+            if (!Timers.IsTimerActive(RetryKey)) RunNextStep();
+            return;
+        }
         Decide();
     }
 
@@ -204,14 +212,21 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
 
     private void RunNextStep()
     {
-        var state = _state!;
-        if (state.Move is not { } move) return;
+        // One step at a time: a step or write in flight schedules what follows it when it lands.
+        if (_busy || _state is not { Move: { } move } state) return;
         if (PlanSteps.Next(move) is not { } step)
         {
             Complete(state, move);
             return;
         }
         if (_executor is null) return;
+        if (state.Paused && PlanSteps.Parse(step.Name).Kind == PlanSteps.Fence)
+        {
+            // Rule 13: a pause holds a move that has not fenced yet; one past its fence goes on.
+            _phase = Phases.Blocked;
+            _reasons = [$"paused ({state.PauseReason ?? "no reason given"}): the {move.Kind} from {move.From} to {move.To} waits before fencing {move.From}; resume to go on"];
+            return;
+        }
         _busy = true;
         _phase = PlanSteps.PhaseOf(move);
         if (move.Kind == DecisionKinds.Abort) _reasons = [move.Reason];
@@ -334,14 +349,31 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     {
         _state = w.State;
         _busy = false;
-        switch (w.Then)
+        if (_queued.Count > 0)
+        {
+            // Operators' changes that waited for this write are stored next, before whatever was to follow it.
+            var queued = _queued.ToList();
+            _queued.Clear();
+            Write(queued.Aggregate(_state, (state, q) => q.Change(state)), then: new Replies(queued.Select(q => q.ReplyTo).ToList(), w.Then));
+            return;
+        }
+        Continue(w.Then);
+    }
+
+    private void Continue(object? then)
+    {
+        switch (then)
         {
             case Reply r:
                 r.To.Tell(r.Answer);
                 if (r.Next is not null) Self.Tell(r.Next);
                 break;
+            case Replies rs:
+                foreach (var to in rs.To) to.Tell(Ok);
+                Continue(rs.Next);
+                break;
             case Delayed d:
-                Timers.StartSingleTimer("retry", d.Message, d.After);
+                Timers.StartSingleTimer(RetryKey, d.Message, d.After);
                 break;
             case { } message:
                 Self.Tell(message);
@@ -353,6 +385,14 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     {
         var state = _state!;
         _log.Error("Storing the failover state failed: {0}", f.Error);
+        if (f.Then is Replies replies)
+        {
+            // Only the operators' changes were in this write; the plan's own state was stored before it.
+            foreach (var to in replies.To) to.Tell(new CommandAnswer(503, null, [$"the change could not be stored by a majority: {f.Error}"]));
+            _busy = false;
+            Continue(replies.Next);
+            return;
+        }
         if (f.Then is Reply reply)
         {
             // The operator hears the truth now; the state the request would have made is not retried behind their back.
@@ -386,7 +426,9 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private void OnStaleWrite(StaleWrite w)
     {
         _log.Warning("The stored failover state is newer than this coordinator's ({0}); reading it again", w.Reason);
-        if (w.Then is Reply reply) reply.To.Tell(new CommandAnswer(409, null, [$"a newer decision was stored meanwhile: {w.Reason}"]));
+        var refused = new CommandAnswer(409, null, [$"a newer decision was stored meanwhile: {w.Reason}"]);
+        if (w.Then is Reply reply) reply.To.Tell(refused);
+        if (w.Then is Replies replies) foreach (var to in replies.To) to.Tell(refused);
         _state = null;
         Load();
     }
@@ -401,17 +443,29 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
             _readiness.Select(r => new ReadinessView(r.Region, r.Eligible, r.LagBytes, r.AllReasons.ToList())).ToList());
     }
 
-    /// <summary>Applies an operator's change to the stored state and answers once a majority stored it.</summary>
+    /// <summary>
+    /// Applies an operator's pause or resume to the stored state and answers once a majority stored it. Accepted
+    /// during a move too (rule 13): while a step or a write is in flight the change waits, and is stored on top of
+    /// that write's state as soon as it lands. A resume lets a plan held before its fence go on.
+    /// </summary>
     private void Command(Func<FailoverState, FailoverState> change, string what)
     {
-        if (Unavailable() is { } refusal)
+        if (_store is null || _state is null)
         {
-            Sender.Tell(refusal);
+            Sender.Tell(new CommandAnswer(503, null, [_store is null ? NoStore : Reading]));
             return;
         }
         _log.Warning("Operator: failover {0}", what);
-        Write(change(_state!), then: new Reply(Sender, new CommandAnswer(200, null, []), null));
+        if (_busy)
+        {
+            _queued.Add((change, Sender));
+            return;
+        }
+        Write(change(_state), then: new Reply(Sender, Ok, _state.Move is null ? null : RunStep.Instance));
     }
+
+    private static readonly CommandAnswer Ok = new(200, null, []);
+    private const string Reading = "the coordinator is reading or storing the failover state; try again in a moment";
 
     private void OnRequestFailover(RequestFailover r)
     {
@@ -450,7 +504,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private CommandAnswer? Unavailable() =>
         _store is null ? new CommandAnswer(503, null, [NoStore])
         : _state?.Move is { } move ? new CommandAnswer(409, null, [OperatorRequests.InProgress(move, _state.Phase)])
-        : _state is null || _busy ? new CommandAnswer(503, null, ["the coordinator is reading or storing the failover state; try again in a moment"])
+        : _state is null || _busy ? new CommandAnswer(503, null, [Reading])
         : null;
 
     private RegionsView Regions()
@@ -485,6 +539,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private sealed record Delayed(object Message, TimeSpan After);
     private sealed record Rewrite(FailoverState State, object? Then);
     private sealed record Reply(IActorRef To, object Answer, object? Next);
+    private sealed record Replies(IReadOnlyList<IActorRef> To, object? Next);
     private sealed record StaleWrite(object? Then, string Reason);
     private sealed record NameServersAnswered(Epoch Epoch, string Step, string? Note);
 }
