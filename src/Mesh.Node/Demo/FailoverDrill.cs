@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Failover;
 using Mesh.Node.Api;
 
@@ -86,19 +87,31 @@ public sealed class FailoverDrill : IAsyncDisposable
         DateTimeOffset? detectedAt = null, dnsSeenAt = null;
         HistoryView? entry = null;
         FailoverStatus? status = null;
+        var trace = new List<string>();
+        var traced = new Dictionary<string, string>();
+        void Trace(string kind, string what)
+        {
+            if (traced.GetValueOrDefault(kind) == what) return;
+            traced[kind] = what;
+            trace.Add($"+{(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0.00} s {kind} {what}");
+        }
         await LocalWait.UntilAsync(async () =>
         {
             var (regions, _) = await Mesh.GetAsync<List<RegionView>>(Observer, "api/v1/regions", ct);
             var down = regions?.Single(r => r.Name == From).Verdicts.Where(v => v.Verdict == Verdicts.Down).ToList() ?? [];
             if (detectedAt is null && down.Count >= LocalMeshConfig.Quorum) detectedAt = down.Max(v => v.At);
+            if (regions is not null)
+                Trace("votes", string.Join("; ", regions.Where(r => r.Kind == RegionKinds.Site).Select(r =>
+                    $"{r.Name} {string.Join(" ", r.Verdicts.Select(v => $"{v.Vantage}={v.Verdict}"))}")));
             if (dnsSeenAt is null && RecordValue() == LocalMeshConfig.RegionValues[To]) dnsSeenAt = DateTimeOffset.UtcNow;
             status = (await Mesh.GetAsync<FailoverStatus>(Observer, "api/v1/failover", ct)).Value ?? status;
+            if (status is not null) Trace("phase", $"{status.Phase}{(status.BlockedReasons.Count > 0 ? ": " + string.Join("; ", status.BlockedReasons) : "")}");
             var (history, _) = await Mesh.GetAsync<List<HistoryView>>(Observer, "api/v1/failover/history", ct);
             entry = history?.FirstOrDefault(h => h.Kind == DecisionKinds.Failover && h.From == From) ?? entry;
             return status?.Phase == Phases.Completed && entry is not null && entry.Steps.All(s => s.Status == StepStatuses.Ok) && dnsSeenAt is not null;
         }, timeout, () => $"the failover did not complete; last seen: phase {status?.Phase}, blocked: {string.Join("; ", status?.BlockedReasons ?? [])}; " +
                           $"steps: {string.Join(", ", entry?.Steps.Select(s => $"{s.Name} {s.Status} {s.Error}") ?? [])}; logs are in {Mesh.WorkDir}", ct);
-        return new FailoverTimeline(killedAt, detectedAt, dnsSeenAt!.Value, entry!, status!);
+        return new FailoverTimeline(killedAt, detectedAt, dnsSeenAt!.Value, entry!, status!, trace);
     }
 
     /// <summary>The shop's A record as DigitalOcean holds it now.</summary>

@@ -14,7 +14,9 @@ namespace Mesh.Node.Demo;
 /// <param name="DnsSeenAt">The first poll that read the new value back from DigitalOcean.</param>
 /// <param name="Entry">The failover's entry in <c>/api/v1/failover/history</c>, completed.</param>
 /// <param name="Status"><c>/api/v1/failover</c> once it completed.</param>
-public sealed record FailoverTimeline(DateTimeOffset KilledAt, DateTimeOffset? DetectedAt, DateTimeOffset DnsSeenAt, HistoryView Entry, FailoverStatus Status)
+/// <param name="Trace">What the polls saw change (votes, phase and reasons), timed from the kill: how it got there.</param>
+public sealed record FailoverTimeline(DateTimeOffset KilledAt, DateTimeOffset? DetectedAt, DateTimeOffset DnsSeenAt, HistoryView Entry, FailoverStatus Status,
+    IReadOnlyList<string> Trace)
 {
     public TimeSpan? Detection => DetectedAt - KilledAt;
 

@@ -42,6 +42,7 @@ public sealed class ProcessFailoverTests : IAsyncLifetime
         var t = await drill.CrashPrimaryAsync(FailoverTimeout, CancellationToken.None);
         Measurements.Record("process failover (SIGKILL of the PostgreSQL primary to the DNS switch read back)", t.Total);
         Console.WriteLine(t);
+        foreach (var line in t.Trace) Console.WriteLine("  " + line);
 
         // The decision and its plan as the API reports them.
         var entry = t.Entry;
