@@ -18,7 +18,7 @@ public static class LocalMeshConfig
     public const int RecordTtl = 30;
     public static readonly IReadOnlyDictionary<string, string> RegionValues = new Dictionary<string, string> { ["nyc1"] = "192.0.2.10", ["ams3"] = "198.51.100.20" };
 
-    /// <summary>The tags of each site region's database droplets, which a failover with a shop powers off.</summary>
+    /// <summary>The tag of each site region's database and cache droplets, which a failover away from the region powers off when the mesh has a shop.</summary>
     public static readonly IReadOnlyDictionary<string, string> DropletTags = new Dictionary<string, string> { ["nyc1"] = "shop-db-nyc1", ["ams3"] = "shop-db-ams3" };
 
     /// <summary>The failover settings of every local mesh (SPEC's defaults, written out so that a measurement names what it measured).</summary>
