@@ -15,7 +15,7 @@ public static class Driver
     private static readonly int MeasureSeconds = Setting("BENCH_MEASURE", 30);
     private static readonly int Repeat = Setting("BENCH_REPEAT", 3);
 
-    private static int Setting(string variable, int fallback) =>
+    internal static int Setting(string variable, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), CultureInfo.InvariantCulture, out var s) && s > 0 ? s : fallback;
 
     public static async Task<int> RunAsync(int[] sizes)
@@ -55,11 +55,7 @@ public static class Driver
         return 0;
     }
 
-    private static double Median(List<RunResult> runs, Func<RunResult, double> value)
-    {
-        var sorted = runs.Select(value).Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
+    private static double Median(List<RunResult> runs, Func<RunResult, double> value) => Medians.Of(runs.Select(value));
 
     private static Process Start(string exe, params string[] args)
     {

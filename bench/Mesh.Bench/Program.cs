@@ -5,10 +5,17 @@ using Mesh.Bench;
 //   all [N...]                  run the whole comparison (default N = 1000 5000) and print a table
 //   serve PORT                  the fast local HTTP server the probes hit
 //   mesh|bare N PORT WARM MEASURE  one measured run: ProbeActors, or a bare HttpClient loop (the floor)
+//   failover                    failover time on real parts, BENCH_REPEAT times (bench/failover.sh)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var mode = args.Length > 0 ? args[0] : "all";
 switch (mode)
 {
+    case "failover":
+    {
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        return await FailoverBench.RunAsync(stop.Token);
+    }
     case "serve":
         await TargetServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
         return 0;

@@ -3,17 +3,24 @@ using Mesh.Node.StandIns.DigitalOcean;
 
 namespace Mesh.Node.Demo;
 
-/// <summary>The demo's DigitalOcean: the stateful stand-in, holding the shop's domain with its record pointing at nyc1.</summary>
+/// <summary>
+/// The demo's DigitalOcean: the stateful stand-in, holding the shop's domain with its record pointing at nyc1,
+/// and each site region's database and cache droplets, running, under that region's droplet tag.
+/// </summary>
 public sealed class DemoDigitalOcean : IAsyncDisposable
 {
-    private DemoDigitalOcean(DigitalOceanStandIn standIn, LocalDigitalOcean endpoint)
+    private DemoDigitalOcean(DigitalOceanStandIn standIn, LocalDigitalOcean endpoint, IReadOnlyDictionary<string, IReadOnlyList<long>> droplets)
     {
         StandIn = standIn;
         Endpoint = endpoint;
+        Droplets = droplets;
     }
 
     public DigitalOceanStandIn StandIn { get; }
     public LocalDigitalOcean Endpoint { get; }
+
+    /// <summary>The ids of each site region's droplets (those tagged <see cref="LocalMeshConfig.DropletTags"/>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<long>> Droplets { get; }
 
     public static async Task<DemoDigitalOcean> StartAsync(CancellationToken ct)
     {
@@ -23,7 +30,9 @@ public sealed class DemoDigitalOcean : IAsyncDisposable
         var standIn = await DigitalOceanStandIn.StartAsync(new StandInOptions(token, actionsToken), ct);
         standIn.AddDomain(LocalMeshConfig.Domain);
         standIn.AddRecord(LocalMeshConfig.Domain, "A", LocalMeshConfig.RecordName, LocalMeshConfig.RegionValues["nyc1"], LocalMeshConfig.RecordTtl);
-        return new DemoDigitalOcean(standIn, new LocalDigitalOcean(standIn.BaseAddress, token, actionsToken));
+        var droplets = LocalMeshConfig.DropletTags.ToDictionary(kv => kv.Key,
+            kv => (IReadOnlyList<long>)[.. new[] { "db", "cache" }.Select(role => standIn.AddDroplet($"{role}-{kv.Key}", kv.Key, [kv.Value]))]);
+        return new DemoDigitalOcean(standIn, new LocalDigitalOcean(standIn.BaseAddress, token, actionsToken), droplets);
     }
 
     public ValueTask DisposeAsync() => StandIn.DisposeAsync();

@@ -15,17 +15,21 @@ public sealed class LocalMesh : IAsyncDisposable
     private readonly List<StreamWriter> _logs = [];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(3) };
 
-    private LocalMesh(string workDir, IReadOnlyList<LocalNodeSpec> nodes)
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    private LocalMesh(string workDir, IReadOnlyList<LocalNodeSpec> nodes, IReadOnlyDictionary<string, string>? environment)
     {
         WorkDir = workDir;
         Nodes = nodes;
+        _environment = environment ?? new Dictionary<string, string>();
     }
 
     public string WorkDir { get; }
     public IReadOnlyList<LocalNodeSpec> Nodes { get; }
 
-    public static LocalMesh Create(string workDir, LocalMeshTimings timings, string apiToken, LocalDigitalOcean? digitalOcean = null) =>
-        new(workDir, LocalMeshConfig.Write(workDir, timings, apiToken, digitalOcean));
+    /// <param name="shop">The shop's servers to watch and fail over (see <see cref="LocalMeshConfig.Write"/>); their passwords reach the nodes through their environment.</param>
+    public static LocalMesh Create(string workDir, LocalMeshTimings timings, string apiToken, LocalDigitalOcean? digitalOcean = null, LocalShop? shop = null) =>
+        new(workDir, LocalMeshConfig.Write(workDir, timings, apiToken, digitalOcean, shop), shop?.Environment);
 
     /// <summary>The health-mesh executable beside this assembly (the node's own output, or a test's copy of it).</summary>
     public static string Executable => Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "health-mesh.exe" : "health-mesh");
@@ -42,6 +46,7 @@ public sealed class LocalMesh : IAsyncDisposable
         info.ArgumentList.Add("run");
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(node.ConfigPath);
+        foreach (var (name, value) in _environment) info.Environment[name] = value;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var log = new StreamWriter(node.LogPath, append: true) { AutoFlush = true };
         _logs.Add(log);
@@ -70,6 +75,10 @@ public sealed class LocalMesh : IAsyncDisposable
     {
         return (await StatusCommand.FetchAsync(_http, new Uri(node.HttpUrl), ct)).View;
     }
+
+    /// <summary>The node's answer to <c>GET <paramref name="path"/></c> (e.g. <c>api/v1/failover</c>), or null with why not, in words.</summary>
+    public Task<(T? Value, string? Error)> GetAsync<T>(LocalNodeSpec node, string path, CancellationToken ct) where T : class =>
+        StatusCommand.GetAsync<T>(_http, new Uri(node.HttpUrl), path, ct);
 
     /// <summary>Polls every listed node until <paramref name="condition"/> holds for the views of all of them.</summary>
     public async Task WaitForAsync(IReadOnlyList<LocalNodeSpec> nodes, Func<ClusterView, bool> condition, TimeSpan timeout, CancellationToken ct = default)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Configuration;
@@ -17,20 +18,30 @@ public static class LocalMeshConfig
     public const int RecordTtl = 30;
     public static readonly IReadOnlyDictionary<string, string> RegionValues = new Dictionary<string, string> { ["nyc1"] = "192.0.2.10", ["ams3"] = "198.51.100.20" };
 
-    public static IReadOnlyList<LocalNodeSpec> Write(string workDir, LocalMeshTimings timings, string apiToken, LocalDigitalOcean? digitalOcean = null)
+    /// <summary>The tag of each site region's database and cache droplets, which a failover away from the region powers off when the mesh has a shop.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DropletTags = new Dictionary<string, string> { ["nyc1"] = "shop-db-nyc1", ["ams3"] = "shop-db-ams3" };
+
+    /// <summary>The failover settings of every local mesh (SPEC's defaults, written out so that a measurement names what it measured).</summary>
+    public const int Quorum = 2;
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+    public const int ProbeFall = 3;
+
+    /// <param name="shop">The shop's PostgreSQL and Redis to watch and fail over; without it the only targets are the nodes' own health endpoints.</param>
+    public static IReadOnlyList<LocalNodeSpec> Write(string workDir, LocalMeshTimings timings, string apiToken, LocalDigitalOcean? digitalOcean = null, LocalShop? shop = null)
     {
         Directory.CreateDirectory(workDir);
         var specs = Layout.Select(l => new LocalNodeSpec(l.Node, l.Region, LocalPorts.Free(), LocalPorts.Free(),
             Path.Combine(workDir, $"{l.Node}.json"), Path.Combine(workDir, $"{l.Node}.log"))).ToList();
         foreach (var spec in specs)
         {
-            var json = Config(spec, specs, timings, Path.Combine(workDir, "data", spec.Name), apiToken, digitalOcean ?? LocalDigitalOcean.Unreachable);
+            var json = Config(spec, specs, timings, Path.Combine(workDir, "data", spec.Name), apiToken, digitalOcean ?? LocalDigitalOcean.Unreachable, shop);
             File.WriteAllText(spec.ConfigPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
         return specs;
     }
 
-    private static JsonObject Config(LocalNodeSpec self, IReadOnlyList<LocalNodeSpec> all, LocalMeshTimings t, string dataDir, string apiToken, LocalDigitalOcean digitalOcean) => new()
+    private static JsonObject Config(LocalNodeSpec self, IReadOnlyList<LocalNodeSpec> all, LocalMeshTimings t, string dataDir, string apiToken, LocalDigitalOcean digitalOcean,
+        LocalShop? shop) => new()
     {
         ["Mesh"] = new JsonObject
         {
@@ -53,23 +64,32 @@ public static class LocalMeshConfig
                 ["AcceptableHeartbeatPause"] = Durations.Format(t.AcceptableHeartbeatPause),
             },
             ["InitialActiveRegion"] = "nyc1",
+            ["Probes"] = new JsonObject { ["Interval"] = Durations.Format(ProbeInterval), ["Fall"] = ProbeFall },
             // The site regions' "app servers" are the nodes' own health endpoints, so the demo has targets to watch.
-            ["Targets"] = new JsonArray(all.Where(n => Layout.Any(l => l.Node == n.Name && l.Kind == RegionKinds.Site))
+            ["Targets"] = new JsonArray([.. all.Where(n => Layout.Any(l => l.Node == n.Name && l.Kind == RegionKinds.Site))
                 .Select(n => (JsonNode)new JsonObject
                 {
                     ["Id"] = $"app-{n.Region}", ["Kind"] = TargetKinds.Http, ["Region"] = n.Region, ["Critical"] = true,
                     ["Url"] = $"{n.HttpUrl}/healthz", ["ExpectBody"] = "ok",
-                }).ToArray()),
+                }), .. shop is null ? [] : ShopTargets(shop)]),
             ["Failover"] = new JsonObject
             {
                 ["Mode"] = FailoverModes.Automatic,
+                ["Quorum"] = Quorum,
                 ["Dns"] = new JsonObject
                 {
                     ["Domain"] = Domain,
                     ["Records"] = new JsonArray(new JsonObject { ["Name"] = RecordName, ["Type"] = "A", ["Ttl"] = RecordTtl }),
                     ["Values"] = new JsonObject(RegionValues.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
                 },
-                ["Fencing"] = new JsonObject { ["AcceptUnreachablePrimary"] = true },
+                // With a shop the old primaries are crashed servers: only powering their droplets off proves them fenced.
+                ["Fencing"] = shop is null
+                    ? new JsonObject { ["AcceptUnreachablePrimary"] = true }
+                    : new JsonObject
+                    {
+                        ["PowerOffDroplets"] = true,
+                        ["DropletTags"] = new JsonObject(DropletTags.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+                    },
             },
             ["DigitalOcean"] = new JsonObject
             {
@@ -78,6 +98,18 @@ public static class LocalMeshConfig
             ["Api"] = new JsonObject { ["Token"] = apiToken },
         },
     };
+
+    /// <summary>Every site region's PostgreSQL and Redis, critical, in one replication group each; passwords are env: secrets.</summary>
+    private static IEnumerable<JsonNode> ShopTargets(LocalShop shop) =>
+        shop.PostgresPorts.Select(kv => (JsonNode)new JsonObject
+        {
+            ["Id"] = LocalShop.PostgresTarget(kv.Key), ["Kind"] = TargetKinds.Postgres, ["Region"] = kv.Key, ["Group"] = LocalShop.PostgresGroup, ["Critical"] = true,
+            ["ConnectionString"] = $"Host=127.0.0.1;Port={kv.Value.ToString(CultureInfo.InvariantCulture)};Username=postgres;Password=env:{LocalShop.PostgresPasswordVariable};Database=postgres",
+        }).Concat(shop.RedisPorts.Select(kv => (JsonNode)new JsonObject
+        {
+            ["Id"] = LocalShop.RedisTarget(kv.Key), ["Kind"] = TargetKinds.Redis, ["Region"] = kv.Key, ["Group"] = LocalShop.RedisGroup, ["Critical"] = true,
+            ["Endpoint"] = LocalRedisPair.Endpoint(kv.Value), ["Password"] = $"env:{LocalShop.RedisPasswordVariable}",
+        }));
 }
 
 /// <summary>Where the mesh on this machine finds "DigitalOcean": the stand-in the demo runs, or nothing at all.</summary>

@@ -44,7 +44,7 @@ public static class StatusCommand
     public static Task<(ClusterView? View, string? Error)> FetchAsync(HttpClient http, Uri node, CancellationToken ct) =>
         GetAsync<ClusterView>(http, node, "api/v1/cluster", ct);
 
-    private static async Task<(T? Value, string? Error)> GetAsync<T>(HttpClient http, Uri node, string path, CancellationToken ct) where T : class
+    internal static async Task<(T? Value, string? Error)> GetAsync<T>(HttpClient http, Uri node, string path, CancellationToken ct) where T : class
     {
         var baseUri = node.AbsoluteUri.EndsWith('/') ? node : new Uri(node.AbsoluteUri + "/");
         try

@@ -73,6 +73,31 @@ public sealed class ReplicationTrackerTests
     }
 
     [Fact]
+    public void A_standby_that_lost_its_primary_within_an_interval_of_the_primarys_last_sighting_still_followed_it()
+    {
+        _tracker.Observe(Obs("ams3", "pg-nyc1", Primary(10_000)), S(10));
+        _tracker.Observe(Obs("ams3", "pg-ams3", Standby(9_500)), S(10.3));
+        // The primary crashes at 10.5 s; its receiver is gone when the standby is checked next, within the interval.
+        _tracker.Observe(Obs("ams3", "pg-ams3", Standby(9_500, upstream: "waiting")), S(10.8));
+        _tracker.Observe(Obs("ams3", "pg-nyc1", ProbeFacts.None, ProbeStatus.Unhealthy), S(11));
+
+        var e = Pg();
+        Assert.True(e.FollowsActive);
+        Assert.Equal((long?)500, e.LagBytes);
+    }
+
+    [Fact]
+    public void A_standby_that_stopped_streaming_while_its_primary_lives_does_not_follow_it()
+    {
+        _tracker.Observe(Obs("ams3", "pg-nyc1", Primary(10_000)), S(10));
+        _tracker.Observe(Obs("ams3", "pg-ams3", Standby(9_500)), S(10.3));
+        _tracker.Observe(Obs("ams3", "pg-ams3", Standby(9_500, upstream: "waiting")), S(11.3));
+        _tracker.Observe(Obs("ams3", "pg-nyc1", Primary(11_000)), S(11.5));   // alive after the standby stopped receiving
+
+        Assert.False(Pg().FollowsActive);
+    }
+
+    [Fact]
     public void A_standby_on_another_timeline_does_not_follow_the_active_primary()
     {
         _tracker.Observe(Obs("sfo3", "pg-nyc1", Primary(10_000, timeline: 4)), S(10));

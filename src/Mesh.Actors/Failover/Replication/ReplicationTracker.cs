@@ -49,8 +49,13 @@ public sealed class ReplicationTracker(IReadOnlyList<TargetOptions> targets, Tim
             .Select(p => p.Value).OrderByDescending(p => p.At).FirstOrDefault();
         if (primary is null || (primary.At - standby.At).Duration() > interval) return;
         // Whether the standby followed the primary is judged in the pair too: once the primary dies its
-        // receiver stops streaming, and that must not make the standby look unfit.
-        var follows = standby.Upstream is "streaming" or "up" && (primary.Timeline is null || primary.Timeline == standby.Timeline);
+        // receiver stops streaming, and that must not make the standby look unfit. A standby seen after the
+        // primary's last sighting may have lost it in between (a crash right after that sighting), so a
+        // stopped receiver seen then proves nothing and leaves the last pair standing; while the primary
+        // lives, its next sighting pairs that standby sighting and records that it stopped following.
+        var streaming = standby.Upstream is "streaming" or "up";
+        if (!streaming && standby.At > primary.At) return;
+        var follows = streaming && (primary.Timeline is null || primary.Timeline == standby.Timeline);
         _pairs[(vantage, standbyId)] = new Pair(primary.Target, primary.Position - standby.Position, follows, primary.At < standby.At ? primary.At : standby.At);
     }
 
