@@ -21,7 +21,7 @@ public sealed record CoordinatorSettings(
         var f = options.Failover;
         return new CoordinatorSettings(
             options,
-            new PolicySettings(f.Mode, options.EffectiveQuorum, options.SiteRegions.Select(r => r.Name!).ToList(), interval * options.Probes.Fall),
+            new PolicySettings(f.Mode, options.EffectiveQuorum, options.SiteRegions.Select(r => r.Name!).ToList(), interval * options.Probes.Fall, RoundJitter: interval / 10),
             new FenceSettings(f.Fencing.Postgres, f.Fencing.AcceptUnreachablePrimary, f.Lease.Duration),
             interval, f.ObservationMaxAge, f.Cooldown,
             // A switchover's fence step waits up to CatchUpTimeout for the new region; the bound is on a hung step, not that wait.

@@ -46,11 +46,20 @@ public sealed class FailoverPolicyTests
         Assert.Equal([("ams3", "down"), ("nyc1", "down"), ("sfo3", "down")], d.Act.Votes.Select(v => (v.Vantage, v.Verdict)));
     }
 
+    [Fact]
+    public void A_round_taken_a_timer_jitter_early_still_confirms()
+    {
+        var d = Decide(Input(settings: Settings with { RoundJitter = TimeSpan.FromMilliseconds(100) }, rounds: [Round(0, Outage()), Round(2.997, Outage())]));
+
+        Assert.Equal(Phases.Fencing, d.Phase);
+    }
+
     public static TheoryData<string, PolicyInput, string> NoMove => new()
     {
         { "no round yet: a new coordinator counts nothing before one round", Input(rounds: []) with { Rounds = [] }, Phases.Idle },
         { "one round only", Input(rounds: [Round(3, Outage())]), Phases.Suspect },
         { "two rounds less than Fall x Interval apart", Input(rounds: [Round(1, Outage()), Round(3, Outage())]), Phases.Suspect },
+        { "two rounds a timer tick short of Fall x Interval, beyond the jitter allowed", Input(settings: Settings with { RoundJitter = TimeSpan.FromMilliseconds(100) }, rounds: [Round(0, Outage()), Round(2.85, Outage())]), Phases.Suspect },
         { "the earlier round did not see ams3 up", Input(rounds: [Round(0, Member("ams3-a", "ams3", Verdicts.Down, Verdicts.Unknown), Member("sfo3-w", "sfo3", Verdicts.Down, Verdicts.Unknown)), Round(3, Outage())]), Phases.Suspect },
         { "the earlier round had nyc1's self-veto", Input(rounds: [Round(0, Member("nyc1-a", "nyc1", Verdicts.Up, Verdicts.Up), Member("ams3-a", "ams3", Verdicts.Down, Verdicts.Up), Member("sfo3-w", "sfo3", Verdicts.Down, Verdicts.Up)), Round(3, Outage())]), Phases.Suspect },
         { "only one region votes nyc1 down", Input(rounds: [Round(0, Member("ams3-a", "ams3", Verdicts.Down, Verdicts.Up), Member("sfo3-w", "sfo3", Verdicts.Up, Verdicts.Up)), Round(3, Member("ams3-a", "ams3", Verdicts.Down, Verdicts.Up), Member("sfo3-w", "sfo3", Verdicts.Up, Verdicts.Up))]), Phases.Idle },

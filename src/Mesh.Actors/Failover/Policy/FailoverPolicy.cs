@@ -3,7 +3,13 @@ using Mesh.Contracts.Failover;
 
 namespace Mesh.Actors.Failover.Policy;
 
-public sealed record PolicySettings(string Mode, int Quorum, IReadOnlyList<string> SiteRegions, TimeSpan ConfirmAfter);
+/// <param name="ConfirmAfter">Rule 3's Fall x Interval between the two rounds.</param>
+/// <param name="RoundJitter">
+/// How much earlier than <paramref name="ConfirmAfter"/> a round may be taken and still count: rounds ride a periodic
+/// timer whose ticks land a few milliseconds early or late, and a round Fall ticks after another must not wait a
+/// whole extra Interval for that.
+/// </param>
+public sealed record PolicySettings(string Mode, int Quorum, IReadOnlyList<string> SiteRegions, TimeSpan ConfirmAfter, TimeSpan RoundJitter = default);
 
 /// <param name="Rounds">Retained poll rounds, oldest first; the last is the current one.</param>
 /// <param name="Readiness">For every site region other than the active one.</param>
@@ -90,7 +96,7 @@ public static class FailoverPolicy
     {
         var current = rounds[^1];
         return rounds.Take(rounds.Count - 1).Any(r =>
-            current.At - r.At >= s.ConfirmAfter
+            current.At - r.At >= s.ConfirmAfter - s.RoundJitter
             && r.Voting(active, Verdicts.Down).Count >= s.Quorum
             && r.Voting(to, Verdicts.Up).Count >= s.Quorum
             && !Obstacles(active, r, s).Any());
