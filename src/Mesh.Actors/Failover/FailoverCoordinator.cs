@@ -69,7 +69,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         Receive<GetRegions>(_ => Sender.Tell(Regions()));
         Receive<TargetObserved>(o => _replication.Observe(o, Now));
         Receive<SubscribeAck>(_ => { });
-        Receive<VotesAnswer>(a => _rounds.Accept(a, Now));
+        Receive<VotesAnswer>(OnVotes);
         Receive<Tick>(_ => OnTick());
         Receive<Loaded>(OnLoaded);
         Receive<Written>(OnWritten);
@@ -146,9 +146,23 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     {
         if (_state is null && _store is not null && !_busy) Load();   // a failed read is retried here too
         var reachable = _directory.Reachable();
-        _rounds.Close(Now, WallNow, reachable);
-        var poll = new PollVotes(_rounds.Issue(Now), _incarnation);
+        // A round some member did not answer closes when the next poll is due; one all answered closed already.
+        if (_rounds.Open) _rounds.Close(Now, WallNow, reachable);
+        var poll = new PollVotes(_rounds.Issue(Now, reachable), _incarnation);
         foreach (var member in reachable) _directory.Poll(member, poll, Self);
+        AfterRound();
+    }
+
+    private void OnVotes(VotesAnswer answer)
+    {
+        if (!_rounds.Accept(answer, Now) || !_rounds.AllAnswered) return;
+        _rounds.Close(Now, WallNow, _directory.Reachable());
+        AfterRound();
+    }
+
+    /// <summary>What a new round may change: the view without a store, a held plan, or a decision.</summary>
+    private void AfterRound()
+    {
         if (_store is null)
         {
             // What it would decide is shown; nothing is ever done without a durable, majority store.

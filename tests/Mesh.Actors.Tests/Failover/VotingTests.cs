@@ -77,7 +77,7 @@ public sealed class VotingTests : TestKit
     public void Only_answers_to_our_own_recent_polls_from_reachable_members_count()
     {
         var keeper = new RoundKeeper(MaxAge, S(30));
-        var n1 = keeper.Issue(S(0));
+        var n1 = keeper.Issue(S(0), All);
 
         Assert.False(keeper.Accept(Answer(999, "ams3-a", "ams3"), S(0.1)));                 // a nonce we never issued (another coordinator's, or buffered)
         Assert.True(keeper.Accept(Answer(n1, "ams3-a", "ams3"), S(0.1)));
@@ -93,9 +93,9 @@ public sealed class VotingTests : TestKit
     public void An_answer_to_a_poll_older_than_ObservationMaxAge_no_longer_counts()
     {
         var keeper = new RoundKeeper(MaxAge, S(30));
-        var n1 = keeper.Issue(S(0));
+        var n1 = keeper.Issue(S(0), All);
         keeper.Accept(Answer(n1, "ams3-a", "ams3"), S(0.1));
-        var late = keeper.Issue(S(2));
+        var late = keeper.Issue(S(2), All);
 
         var fresh = keeper.Close(S(4), DateTimeOffset.UnixEpoch, All);
         var stale = keeper.Close(S(5.5), DateTimeOffset.UnixEpoch, All);
@@ -110,12 +110,38 @@ public sealed class VotingTests : TestKit
     public void A_late_answer_to_an_older_poll_does_not_replace_a_newer_one()
     {
         var keeper = new RoundKeeper(MaxAge, S(30));
-        var n1 = keeper.Issue(S(0));
-        var n2 = keeper.Issue(S(1));
+        var n1 = keeper.Issue(S(0), All);
+        var n2 = keeper.Issue(S(1), All);
         keeper.Accept(Answer(n2, "ams3-a", "ams3", Verdicts.Up), S(1.1));
 
         Assert.False(keeper.Accept(Answer(n1, "ams3-a", "ams3", Verdicts.Down), S(1.2)));
         Assert.Equal(Verdicts.Up, keeper.Close(S(2), DateTimeOffset.UnixEpoch, All).Answers.Single().Verdicts[0].Verdict);
+    }
+
+    [Fact]
+    public void A_round_can_close_once_every_polled_member_answered_its_poll()
+    {
+        var keeper = new RoundKeeper(MaxAge, S(30));
+        var n1 = keeper.Issue(S(0), All);
+        keeper.Accept(Answer(n1, "ams3-a", "ams3"), S(0.01));
+        keeper.Accept(Answer(n1, "sfo3-w", "sfo3"), S(0.02));
+        var stillOpen = keeper.AllAnswered;
+        keeper.Accept(Answer(n1, "nyc1-a", "nyc1"), S(0.03));
+
+        Assert.False(stillOpen);
+        Assert.True(keeper.AllAnswered);
+        var round = keeper.Close(S(0.03), DateTimeOffset.UnixEpoch, All);
+        Assert.Equal(3, round.Answers.Count);
+        Assert.Equal(S(0), round.At);   // dated by its poll
+        Assert.False(keeper.Open);
+
+        // An answer to an older poll does not complete a newer one.
+        var n2 = keeper.Issue(S(1), All);
+        foreach (var m in All) keeper.Accept(Answer(n1, m.Node, m.Region), S(1.01));
+        Assert.False(keeper.AllAnswered);
+        Assert.True(keeper.Open);
+        foreach (var m in All) keeper.Accept(Answer(n2, m.Node, m.Region), S(1.02));
+        Assert.True(keeper.AllAnswered);
     }
 
     [Fact]
