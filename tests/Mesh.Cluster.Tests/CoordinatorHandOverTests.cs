@@ -55,7 +55,8 @@ public sealed class CoordinatorHandOverTests : IAsyncLifetime
 
         FailoverStatus? status = null;
         await TestMesh.AwaitAsync(async () => (status = await _nodes[0].AskCoordinatorAsync<FailoverStatus>(GetFailoverStatus.Instance)) is { Phase: Phases.Completed },
-            TimeSpan.FromSeconds(120), "the new coordinator completes the plan");
+            TimeSpan.FromSeconds(120), () => $"the new coordinator completes the plan; last status: {(status is null ? "no coordinator answered" : $"{status.Phase} {string.Join("; ", status.BlockedReasons)}")}; " +
+                $"steps: {string.Join(", ", _steps.Select(x => $"{x.Node} {x.Step}"))}");
 
         Assert.Equal(("ams3", 1L), (status!.ActiveRegion, status.Epoch));
         var byFirst = _steps.Where(s => s.Node == first).Select(s => s.Step).ToList();

@@ -97,6 +97,9 @@ internal static class TestMesh
 
     public static Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => Eventually.UntilAsync(condition, timeout, what);
 
+    /// <summary>As above, with what was last seen in the failure's words.</summary>
+    public static Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what) => Eventually.UntilAsync(condition, timeout, what);
+
     public static Task AwaitAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         AwaitAsync(() => Task.FromResult(condition()), timeout, what);
 }

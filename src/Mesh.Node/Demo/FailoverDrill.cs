@@ -16,12 +16,15 @@ public sealed class FailoverDrill : IAsyncDisposable
     public const string From = LocalStack.PrimarySite;
     public const string To = LocalStack.StandbySite;
 
-    private FailoverDrill(LocalStack stack, DemoDigitalOcean digitalOcean, LocalMesh mesh)
+    private FailoverDrill(LocalStack stack, DemoDigitalOcean digitalOcean, LocalMesh mesh, string apiToken)
     {
         Stack = stack;
         DigitalOcean = digitalOcean;
         Mesh = mesh;
+        _apiToken = apiToken;
     }
+
+    private readonly string _apiToken;
 
     public LocalStack Stack { get; }
     public DemoDigitalOcean DigitalOcean { get; }
@@ -39,9 +42,10 @@ public sealed class FailoverDrill : IAsyncDisposable
         try
         {
             digitalOcean = await DemoDigitalOcean.StartAsync(ct);
-            var mesh = LocalMesh.Create(workDir, LocalMeshTimings.Fast, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), digitalOcean.Endpoint, stack.Shop);
+            var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+            var mesh = LocalMesh.Create(workDir, LocalMeshTimings.Fast, token, digitalOcean.Endpoint, stack.Shop);
             mesh.StartAll();
-            return new FailoverDrill(stack, digitalOcean, mesh);
+            return new FailoverDrill(stack, digitalOcean, mesh, token);
         }
         catch
         {
@@ -112,6 +116,38 @@ public sealed class FailoverDrill : IAsyncDisposable
         }, timeout, () => $"the failover did not complete; last seen: phase {status?.Phase}, blocked: {string.Join("; ", status?.BlockedReasons ?? [])}; " +
                           $"steps: {string.Join(", ", entry?.Steps.Select(s => $"{s.Name} {s.Status} {s.Error}") ?? [])}; logs are in {Mesh.WorkDir}", ct);
         return new FailoverTimeline(killedAt, detectedAt, dnsSeenAt!.Value, entry!, status!, trace);
+    }
+
+    /// <summary>Asks for a planned switchover to <paramref name="to"/> as an operator would (<c>POST /api/v1/failover/switchover</c>).</summary>
+    public Task<(int Status, string Body)> RequestSwitchoverAsync(string to, bool force, CancellationToken ct) =>
+        Mesh.PostAsync(Observer, "api/v1/failover/switchover", System.Text.Json.JsonSerializer.Serialize(new { to, force }), _apiToken, ct);
+
+    /// <summary>Until the coordinator finds <paramref name="region"/> eligible (following the active primary within the lag bound).</summary>
+    public Task WaitEligibleAsync(string region, TimeSpan timeout, CancellationToken ct)
+    {
+        var last = "no answer yet";
+        return LocalWait.UntilAsync(async () =>
+        {
+            var (status, error) = await Mesh.GetAsync<FailoverStatus>(Observer, "api/v1/failover", ct);
+            var readiness = status?.Readiness.FirstOrDefault(r => r.Region == region);
+            last = status is null ? error ?? "no answer" : $"{region} eligible {readiness?.Eligible} ({string.Join("; ", readiness?.Reasons ?? [])})";
+            return readiness is { Eligible: true };
+        }, timeout, () => $"{region} did not become eligible: {last}; logs are in {Mesh.WorkDir}", ct);
+    }
+
+    /// <summary>Until the move of <paramref name="epoch"/> completed with every step done; its history entry.</summary>
+    public async Task<HistoryView> WaitCompletedAsync(long epoch, TimeSpan timeout, CancellationToken ct)
+    {
+        HistoryView? entry = null;
+        FailoverStatus? status = null;
+        await LocalWait.UntilAsync(async () =>
+        {
+            status = (await Mesh.GetAsync<FailoverStatus>(Observer, "api/v1/failover", ct)).Value ?? status;
+            entry = (await Mesh.GetAsync<List<HistoryView>>(Observer, "api/v1/failover/history", ct)).Value?.FirstOrDefault(h => h.Epoch == epoch) ?? entry;
+            return status is { Phase: Phases.Completed } && status.Epoch == epoch && entry is not null && entry.Steps.All(s => s.Status == StepStatuses.Ok);
+        }, timeout, () => $"the move of epoch {epoch} did not complete; last seen: phase {status?.Phase}, blocked: {string.Join("; ", status?.BlockedReasons ?? [])}; " +
+                          $"steps: {string.Join(", ", entry?.Steps.Select(s => $"{s.Name} {s.Status} {s.Error}") ?? [])}; logs are in {Mesh.WorkDir}", ct);
+        return entry!;
     }
 
     /// <summary>The shop's A record as DigitalOcean holds it now.</summary>

@@ -80,6 +80,18 @@ public sealed class LocalMesh : IAsyncDisposable
     public Task<(T? Value, string? Error)> GetAsync<T>(LocalNodeSpec node, string path, CancellationToken ct) where T : class =>
         StatusCommand.GetAsync<T>(_http, new Uri(node.HttpUrl), path, ct);
 
+    /// <summary>POSTs <paramref name="json"/> to <paramref name="path"/> with the operator's bearer token, as <c>curl</c> would: the status code and the body.</summary>
+    public async Task<(int Status, string Body)> PostAsync(LocalNodeSpec node, string path, string json, string token, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(node.HttpUrl), path))
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await _http.SendAsync(request, ct);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+    }
+
     /// <summary>Polls every listed node until <paramref name="condition"/> holds for the views of all of them.</summary>
     public async Task WaitForAsync(IReadOnlyList<LocalNodeSpec> nodes, Func<ClusterView, bool> condition, TimeSpan timeout, CancellationToken ct = default)
     {

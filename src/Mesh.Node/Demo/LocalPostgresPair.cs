@@ -52,16 +52,18 @@ public sealed class LocalPostgresPair : IAsyncDisposable
         await ShellCommand.RunAsync($"{Bin}/initdb", ["-D", PrimaryDir, "-U", User, "--auth-local=trust", "--auth-host=scram-sha-256", $"--pwfile={pwfile}", "-E", "UTF8", "--no-sync"], User, ct: ct);
         await AppendSettingsAsync(PrimaryDir, PrimaryPort, ct);
         await PgCtlAsync(PrimaryDir, ct, "start");
-        await ShellCommand.RunAsync($"{Bin}/pg_basebackup", ["-h", "127.0.0.1", "-p", Port(PrimaryPort), "-U", User, "-D", StandbyDir, "-R", "-X", "stream", "--no-sync"],
+        await ShellCommand.RunAsync($"{Bin}/pg_basebackup", ["-h", "127.0.0.1", "-p", Port(PrimaryPort), "-U", User, "-D", StandbyDir, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"],
             User, new Dictionary<string, string> { ["PGPASSWORD"] = Password }, ct);
         await AppendSettingsAsync(StandbyDir, StandbyPort, ct);
         await PgCtlAsync(StandbyDir, ct, "start");
     }
 
-    // Both servers get the same settings; fsync off because nothing here must survive a power cut of this machine.
+    // Both servers get the same settings (a hot standby needs max_prepared_transactions at least the primary's; the
+    // fence refuses to report success while prepared transactions exist, which tests show); fsync off because
+    // nothing here must survive a power cut of this machine.
     private Task AppendSettingsAsync(string dir, int port, CancellationToken ct)
     {
-        var settings = $"\nport = {Port(port)}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{_root}'\nfsync = off\nmax_wal_senders = 5\nhot_standby = on\nwal_receiver_status_interval = 1s\n";
+        var settings = $"\nport = {Port(port)}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{_root}'\nfsync = off\nmax_wal_senders = 5\nhot_standby = on\nwal_receiver_status_interval = 1s\nmax_prepared_transactions = 5\n";
         return ShellCommand.RunAsync("sh", ["-c", $"cat >> '{Path.Combine(dir, "postgresql.conf")}' <<'EOF'\n{settings}\nEOF"], User, ct: ct);
     }
 
@@ -69,6 +71,43 @@ public sealed class LocalPostgresPair : IAsyncDisposable
         ShellCommand.RunAsync($"{Bin}/pg_ctl", ["-D", dir, "-l", Path.Combine(dir, "server.log"), "-w", "-t", "60", .. action], User, ct: ct);
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    public Task StartStandbyAsync(CancellationToken ct = default) => PgCtlAsync(StandbyDir, ct, "start");
+
+    public Task StopStandbyAsync(CancellationToken ct = default) => PgCtlAsync(StandbyDir, ct, "stop", "-m", "fast");
+
+    /// <summary>
+    /// What an operator does after a failover before switching back (README): the old primary, stopped, is
+    /// replaced by a fresh base backup of the promoted server and runs as its streaming standby on its old port.
+    /// </summary>
+    public async Task RebuildPrimaryAsStandbyAsync(CancellationToken ct = default)
+    {
+        if (File.Exists(Path.Combine(PrimaryDir, "postmaster.pid")))
+        {
+            try
+            {
+                await PgCtlAsync(PrimaryDir, ct, "stop", "-m", "fast");
+            }
+            catch (InvalidOperationException)
+            {
+                // Not running: a crashed primary leaves its pid file behind.
+            }
+        }
+        Directory.Delete(PrimaryDir, recursive: true);
+        await ShellCommand.RunAsync($"{Bin}/pg_basebackup", ["-h", "127.0.0.1", "-p", Port(StandbyPort), "-U", User, "-D", PrimaryDir, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"],
+            User, new Dictionary<string, string> { ["PGPASSWORD"] = Password }, ct);
+        await AppendSettingsAsync(PrimaryDir, PrimaryPort, ct);   // the copy says the standby's port; the last setting wins
+        await PgCtlAsync(PrimaryDir, ct, "start");
+    }
+
+    /// <summary>One statement on one server, as the postgres user.</summary>
+    public async Task ExecAsync(int port, string sql, CancellationToken ct = default)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(port));
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
 
     /// <summary>
     /// SIGKILL to the primary's postmaster: the server crashes as a machine would. Its sessions end as their

@@ -21,10 +21,11 @@ internal sealed class ContinuousWriter : IAsyncDisposable
 
     /// <param name="postgres">Connection strings, in the order to try them.</param>
     /// <param name="redisPorts">Redis ports, in the order to try them.</param>
-    public ContinuousWriter(IReadOnlyList<string> postgres, IReadOnlyList<int> redisPorts, string redisPassword) =>
-        _running = Task.Run(() => RunAsync(postgres, redisPorts, redisPassword, _stop.Token));
+    /// <param name="table">A table with an <c>id int primary key</c>; each order is one row.</param>
+    public ContinuousWriter(IReadOnlyList<string> postgres, IReadOnlyList<int> redisPorts, string redisPassword, string table = "orders") =>
+        _running = Task.Run(() => RunAsync(postgres, redisPorts, redisPassword, table, _stop.Token));
 
-    private async Task RunAsync(IReadOnlyList<string> postgres, IReadOnlyList<int> redisPorts, string redisPassword, CancellationToken ct)
+    private async Task RunAsync(IReadOnlyList<string> postgres, IReadOnlyList<int> redisPorts, string redisPassword, string table, CancellationToken ct)
     {
         for (var id = 1; !ct.IsCancellationRequested; id++)
         {
@@ -32,7 +33,7 @@ internal sealed class ContinuousWriter : IAsyncDisposable
             {
                 try
                 {
-                    await PgClient.ExecAsync(server, $"INSERT INTO orders VALUES ({id})");
+                    await PgClient.ExecAsync(server, $"INSERT INTO {table} VALUES ({id})");
                     Committed.Enqueue((id, server, _clock.Elapsed));
                     break;
                 }

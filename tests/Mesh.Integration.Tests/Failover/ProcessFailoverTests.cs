@@ -13,7 +13,8 @@ namespace Mesh.Integration.Tests.Failover;
 /// the sfo3 witness), a PostgreSQL primary with its streaming standby, a Redis primary with its replica, and the
 /// DigitalOcean stand-in holding the shop's record and droplets. The active region's PostgreSQL primary crashes
 /// (SIGKILL of its postmaster; every mesh node stays up) and the mesh's own coordinator, nobody else, moves the
-/// shop to ams3. Checked through the HTTP API and on the servers themselves.
+/// shop to ams3. Checked through the HTTP API and on the servers themselves; then the operator rebuilds nyc1 and
+/// switches back through the API under a continuous writer.
 /// </summary>
 public sealed class ProcessFailoverTests : IAsyncLifetime
 {
@@ -33,7 +34,7 @@ public sealed class ProcessFailoverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_crashed_primary_is_failed_over_to_ams3_once_with_power_off_fencing_promotions_and_a_DNS_switch()
+    public async Task A_crashed_primary_is_failed_over_to_ams3_once_and_a_planned_switchover_brings_the_shop_back_losing_no_write()
     {
         var drill = _drill!;
         await drill.WaitReadyAsync(ReadyTimeout, CancellationToken.None);
@@ -87,6 +88,53 @@ public sealed class ProcessFailoverTests : IAsyncLifetime
         Assert.True(history is not null, error);
         Assert.Equal(entry.Epoch, Assert.Single(history, h => h.Kind == DecisionKinds.Failover).Epoch);
         Assert.DoesNotContain(history, h => h.Epoch > entry.Epoch);
+
+        await SwitchBackAsync(drill, entry.Epoch);
         _passed = true;
+    }
+
+    /// <summary>
+    /// Going back (rule 7), as the README tells an operator: rebuild nyc1's PostgreSQL as ams3's standby, wait until
+    /// the mesh finds nyc1 eligible, then ask for a planned switchover (forced past the failover's cooldown). A writer
+    /// runs throughout; every write either server acknowledged must be on nyc1 afterwards.
+    /// </summary>
+    private static async Task SwitchBackAsync(FailoverDrill drill, long failoverEpoch)
+    {
+        var (pg, redis) = (drill.Stack.Postgres, drill.Stack.Redis);
+        var (nyc, ams) = (pg.ConnectionString(pg.PrimaryPort), pg.ConnectionString(pg.StandbyPort));
+        await PgClient.ExecAsync(ams, "CREATE TABLE payments (id int PRIMARY KEY)");
+        await pg.RebuildPrimaryAsStandbyAsync();
+        await drill.WaitEligibleAsync("nyc1", ReadyTimeout, CancellationToken.None);
+
+        var writer = new ContinuousWriter([ams, nyc], [redis.ReplicaPort, redis.PrimaryPort], redis.Password, table: "payments");
+        HistoryView back;
+        await using (writer)
+        {
+            await Eventually.UntilAsync(() => Task.FromResult(writer.Committed.Count >= 20 && writer.Stored.Count >= 20), FailoverTimeout, "the shop writes to ams3");
+            var (cooling, cooldownBody) = await drill.RequestSwitchoverAsync("nyc1", force: false, CancellationToken.None);
+            Assert.Equal(409, cooling);
+            Assert.Contains("in cooldown until", cooldownBody, StringComparison.Ordinal);
+
+            var (accepted, body) = await drill.RequestSwitchoverAsync("nyc1", force: true, CancellationToken.None);
+            Assert.True(accepted == 202, body);
+            back = await drill.WaitCompletedAsync(failoverEpoch + 1, FailoverTimeout, CancellationToken.None);
+            await Eventually.UntilAsync(() => Task.FromResult(writer.Committed.Count(c => c.Server == nyc) >= 20 && writer.Stored.Count(w => w.Port == redis.PrimaryPort) >= 20),
+                FailoverTimeout, "the shop writes to nyc1 after the switchover");
+        }
+        Measurements.Record("process switchover back (no commits from the last on ams3 to the first on nyc1)",
+            writer.Committed.Where(c => c.Server == nyc).Min(c => c.At) - writer.Committed.Where(c => c.Server == ams).Max(c => c.At));
+
+        Assert.Equal((DecisionKinds.Switchover, "ams3", "nyc1", FenceEvidence.Guards), (back.Kind, back.From, back.To, back.FencedBy));
+        var committed = writer.Committed.Select(c => c.Id).ToList();
+        Assert.Equal((long)committed.Count, await PgClient.ScalarAsync<long>(nyc, $"SELECT count(*) FROM payments WHERE id IN ({string.Join(",", committed)})"));
+        await using (var mux = await redis.ConnectAsync(redis.PrimaryPort))
+        {
+            var missing = new List<int>();
+            foreach (var (id, _) in writer.Stored)
+                if (!(await mux.GetDatabase().StringGetAsync($"order:{id}")).HasValue) missing.Add(id);
+            Assert.Empty(missing);
+        }
+        Assert.Equal(LocalMeshConfig.RegionValues["nyc1"], drill.RecordValue());
+        Assert.Contains("role:slave", await redis.InfoAsync(redis.ReplicaPort, CancellationToken.None), StringComparison.Ordinal);
     }
 }
