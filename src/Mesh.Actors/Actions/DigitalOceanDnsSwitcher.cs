@@ -63,9 +63,11 @@ public sealed class DigitalOceanDnsSwitcher(DigitalOceanClient client, DnsOption
         foreach (var record in dns.Records)
         {
             var found = await client.ListRecordsAsync(_domain, record.Type, record.Name!, cancellationToken);
+            var marker = (await client.ListRecordsAsync(_domain, "TXT", MarkerName(record.Name!), cancellationToken))
+                .Select(m => m.Data).Where(m => EpochMarker.Parse(m) is not null).OrderByDescending(m => EpochMarker.Parse(m)!.Value.Counter).FirstOrDefault();
             readings.Add(found.Count == 1
-                ? new DnsRecordReading(record.Name!, record.Type, found[0].Data, found[0].Ttl)
-                : new DnsRecordReading(record.Name!, record.Type, found.Count == 0 ? null : string.Join(",", found.Select(f => f.Data)), null));
+                ? new DnsRecordReading(record.Name!, record.Type, found[0].Data, found[0].Ttl, marker)
+                : new DnsRecordReading(record.Name!, record.Type, found.Count == 0 ? null : string.Join(",", found.Select(f => f.Data)), null, marker));
         }
         return readings;
     }

@@ -18,11 +18,12 @@ public interface IDnsSwitcher
     /// </summary>
     Task<DnsRecordSwitch> SwitchRecordAsync(string recordName, string fromRegion, string toRegion, Mesh.Contracts.Failover.Epoch epoch, CancellationToken cancellationToken);
 
-    /// <summary>What every configured record holds now (null value when it does not exist).</summary>
+    /// <summary>What every configured record and its TXT epoch marker hold now (null value when it does not exist).</summary>
     Task<IReadOnlyList<DnsRecordReading>> ReadAsync(CancellationToken cancellationToken);
 }
 
-public sealed record DnsRecordReading(string Name, string Type, string? Value, int? Ttl);
+/// <param name="Marker">The text of the record's TXT epoch marker (<c>_healthmesh.&lt;name&gt;</c>), null when there is none.</param>
+public sealed record DnsRecordReading(string Name, string Type, string? Value, int? Ttl, string? Marker = null);
 
 public enum DnsChange
 {
