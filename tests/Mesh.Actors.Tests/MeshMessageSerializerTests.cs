@@ -58,6 +58,7 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
         ResumeFailover.Instance,
         new RequestFailover("ams3", AcceptDataLoss: true, AcceptSplitBrainRisk: false),
         new RequestSwitchover("ams3", Force: false),
+        new RequestAdopt("ams3", 12),
         new CommandAnswer(202, 4, []),
         new CommandAnswer(409, null, ["ams3 is not eligible: pg-ams3 is not a standby"]),
         new RegionsView([new RegionView("nyc1", "site", true, [new VantageVerdict("ams3", Verdicts.Down, At, ["pg-nyc1: unhealthy for 3 s"])]), new RegionView("sfo3", "witness", false, [])]),

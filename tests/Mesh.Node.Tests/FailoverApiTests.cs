@@ -33,12 +33,14 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
     [Fact]
     public async Task The_failover_state_has_exactly_the_fields_of_the_spec()
     {
-        var body = await AwaitAsync("api/v1/failover", b => b.GetProperty("phase").GetString() == "idle");
+        // Blocked: the fixture's database and DNS API do not exist, so rule 11 cannot confirm InitialActiveRegion.
+        var body = await AwaitAsync("api/v1/failover", b => b.GetProperty("phase").GetString() == "blocked" && b.GetProperty("readiness").GetArrayLength() > 0);
 
         Assert.Equal(["activeRegion", "blockedReasons", "cooldownUntil", "epoch", "guarded", "lastDecision", "leaseHolders", "mode", "paused", "phase", "readiness"],
             body.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(("automatic", "nyc1", 0), (body.GetProperty("mode").GetString(), body.GetProperty("activeRegion").GetString(), body.GetProperty("epoch").GetInt32()));
-        Assert.Empty(body.GetProperty("blockedReasons").EnumerateArray());
+        Assert.Equal("the mesh acts again after POST /api/v1/failover/adopt names the active region (or once the resources agree)",
+            body.GetProperty("blockedReasons").EnumerateArray().Last().GetString());
         Assert.Equal(JsonValueKind.Null, body.GetProperty("cooldownUntil").ValueKind);
         Assert.False(body.GetProperty("paused").GetBoolean());
     }
@@ -83,6 +85,7 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
     [InlineData("api/v1/failover/resume", null)]
     [InlineData("api/v1/failover/failover", """{"to":"ams3"}""")]
     [InlineData("api/v1/failover/switchover", """{"to":"ams3"}""")]
+    [InlineData("api/v1/failover/adopt", """{"activeRegion":"ams3","epoch":12}""")]
     public async Task Every_command_needs_the_token_401_without_403_with_a_wrong_one(string path, string? body)
     {
         var none = await PostAsync(path, body, token: null);
@@ -90,6 +93,18 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
 
         Assert.Equal((HttpStatusCode.Unauthorized, "application/problem+json"), (none.Status, none.ContentType));
         Assert.Equal((HttpStatusCode.Forbidden, "application/problem+json"), (wrong.Status, wrong.ContentType));
+    }
+
+    [Theory]
+    [InlineData("""{"epoch":12}""")]
+    [InlineData("""{"activeRegion":"ams3"}""")]
+    [InlineData("""{"activeRegion":"ams3","epoch":-1}""")]
+    public async Task An_adopt_without_a_region_and_an_epoch_is_a_400_problem(string body)
+    {
+        var r = await PostAsync("api/v1/failover/adopt", body, TestConfigs.ApiToken);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (r.Status, r.ContentType));
+        Assert.Contains("activeRegion", r.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,6 +120,9 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
     public async Task Pause_and_resume_are_stored_and_shown_and_an_unsafe_failover_is_a_409_problem_with_its_reasons()
     {
         await AwaitVotesAsync();
+        // The coordinator has compared its state with the resources (rule 11) and says what holds it back.
+        await AwaitAsync("api/v1/failover", f => f.GetProperty("phase").GetString() == "blocked"
+            && f.GetProperty("blockedReasons").EnumerateArray().Any(r => r.GetString()!.StartsWith("InitialActiveRegion nyc1 cannot be confirmed", StringComparison.Ordinal)));
 
         var pause = await PostAsync("api/v1/failover/pause", """{"reason":"maintenance"}""", TestConfigs.ApiToken);
         var paused = await AwaitAsync("api/v1/failover", _ => true);
@@ -116,7 +134,8 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
         Assert.True(paused.GetProperty("paused").GetBoolean());
         Assert.Equal((HttpStatusCode.Conflict, "application/problem+json"), (failover.Status, failover.ContentType));
         var reasons = failover.Body.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()).ToList();
-        Assert.Contains("ams3 is voted down by nyc1", reasons);   // its app server is not running
+        // The fixture's database does not exist: rule 11 cannot confirm InitialActiveRegion, so nothing may move.
+        Assert.Contains("InitialActiveRegion nyc1 cannot be confirmed: none of its PostgreSQL servers answered as a writable primary", reasons);
         Assert.Equal(HttpStatusCode.OK, resume.Status);
         Assert.False(resumed.GetProperty("paused").GetBoolean());
         Assert.Equal(0, resumed.GetProperty("epoch").GetInt32());   // nothing was decided
@@ -126,6 +145,7 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
     public async Task Status_adds_the_regions_votes_and_the_failover_state()
     {
         await AwaitVotesAsync();
+        await AwaitAsync("api/v1/failover", b => b.GetProperty("phase").GetString() == "blocked" && b.GetProperty("readiness").GetArrayLength() > 0);
 
         var run = await CliRun.RunAsync("status", "--url", node.Node.HttpUrl);
 
@@ -134,7 +154,7 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
         Assert.Contains("regions: 3", lines);
         Assert.True(lines.Any(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^ams3\s+site\s+nyc1\s+down\s+app-ams3: unhealthy for")), run.Stdout);
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^nyc1\s+site\s+yes\s+nyc1\s+up"));
-        Assert.Contains(lines, l => l.StartsWith("failover: idle, active nyc1, epoch 0, mode automatic", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("failover: blocked, active nyc1, epoch 0, mode automatic", StringComparison.Ordinal));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^STANDBY\s+ELIGIBLE\s+LAG\s+REASONS$"));
     }
 }

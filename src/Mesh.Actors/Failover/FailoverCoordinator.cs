@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Mesh.Actors.Failover.Policy;
+using Mesh.Actors.Failover.Reconcile;
 using Mesh.Actors.Failover.Replication;
 using Mesh.Actors.Failover.Voting;
 using Mesh.Actors.Probes;
@@ -28,6 +29,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private readonly IFailoverStore? _store;
     private readonly IPlanExecutor? _executor;
     private readonly IMeshDirectory _directory;
+    private readonly IResourceSurvey? _survey;
     private readonly TimeProvider _clock;
     private readonly string _incarnation;
     private readonly CoordinatorStatus _whereabouts;
@@ -37,6 +39,13 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private readonly long _started;
 
     private FailoverState? _state;
+
+    // Rule 11: until the stored state (or InitialActiveRegion) agrees with the resources, _state stays null, what was
+    // loaded is kept here for the status, and only an adopt moves on.
+    private FailoverState? _unreconciled;
+    private IReadOnlyList<string> _disagreements = [];
+    private ResourceFindings? _findings;
+    private const string ResurveyKey = "resurvey";
     private bool _busy;
     private string _phase = Phases.Idle;
     private IReadOnlyList<string> _reasons = [];
@@ -49,8 +58,9 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public FailoverCoordinator(CoordinatorSettings settings, IFailoverStore? store, IPlanExecutor? executor, IMeshDirectory directory,
-        IActorRef? mediator, CoordinatorStatus? whereabouts, TimeProvider clock)
+        IActorRef? mediator, CoordinatorStatus? whereabouts, TimeProvider clock, IResourceSurvey? survey)
     {
+        _survey = survey;
         whereabouts ??= Whereabouts(Context.System, clock);
         _settings = settings;
         _store = store;
@@ -72,6 +82,12 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
         Receive<VotesAnswer>(OnVotes);
         Receive<Tick>(_ => OnTick());
         Receive<Loaded>(OnLoaded);
+        Receive<Surveyed>(OnSurveyed);
+        Receive<Resurvey>(_ =>
+        {
+            if (_state is null && !_busy) Load();
+        });
+        Receive<RequestAdopt>(OnRequestAdopt);
         Receive<Written>(OnWritten);
         Receive<WriteFailed>(OnWriteFailed);
         Receive<StaleWrite>(OnStaleWrite);
@@ -87,8 +103,8 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     }
 
     public static Props Props(CoordinatorSettings settings, IFailoverStore? store, IPlanExecutor? executor, IMeshDirectory directory,
-        IActorRef? mediator, CoordinatorStatus? whereabouts = null, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new FailoverCoordinator(settings, store, executor, directory, mediator, whereabouts, clock ?? TimeProvider.System));
+        IActorRef? mediator, CoordinatorStatus? whereabouts = null, TimeProvider? clock = null, IResourceSurvey? survey = null) =>
+        Akka.Actor.Props.Create(() => new FailoverCoordinator(settings, store, executor, directory, mediator, whereabouts, clock ?? TimeProvider.System, survey));
 
     private TimeSpan Now => _clock.GetElapsedTime(_started);
 
@@ -130,7 +146,63 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
             _reasons = [$"the stored failover state could not be read: {loaded.Error}"];
             return;
         }
-        _state = loaded.State ?? FailoverState.Initial(_settings.Options.InitialActiveRegion!);
+        if (_survey is null)
+        {
+            Accept(loaded.State ?? FailoverState.Initial(_settings.Options.InitialActiveRegion!));
+            return;
+        }
+        // Rule 11: nothing is decided or resumed before the stored state is compared with the resources.
+        _busy = true;
+        _survey.TakeAsync(CancellationToken.None).WaitAsync(_settings.StepTimeout)
+            .PipeTo(Self, success: f => new Surveyed(loaded.State, f, null), failure: e => new Surveyed(loaded.State, null, e.GetBaseException().Message));
+    }
+
+    private void OnSurveyed(Surveyed s)
+    {
+        _busy = false;
+        _unreconciled = s.Stored;
+        if (s.Findings is null)
+        {
+            _phase = Phases.Blocked;
+            _reasons = [$"the resources could not be surveyed before deciding anything: {s.Error}"];
+            Timers.StartSingleTimer(ResurveyKey, Resurvey.Instance, ResurveyAfter);
+            return;
+        }
+        _findings = s.Findings;
+        var verdict = Reconciliation.Check(s.Stored, s.Findings, _settings.Options.InitialActiveRegion, WallNow, _settings.Cooldown);
+        if (!verdict.Agrees)
+        {
+            if (_disagreements.Count == 0) _log.Error("The stored failover state and the resources disagree; waiting for POST /api/v1/failover/adopt: {0}", string.Join(" | ", verdict.Disagreements));
+            _disagreements = verdict.Disagreements;
+            _phase = Phases.Blocked;
+            _reasons = [.. verdict.Disagreements, "the mesh acts again after POST /api/v1/failover/adopt names the active region (or once the resources agree)"];
+            Timers.StartSingleTimer(ResurveyKey, Resurvey.Instance, ResurveyAfter);
+            return;
+        }
+        _disagreements = [];
+        _unreconciled = null;
+        if (verdict.AbandonedMove is { } abandoned && s.Stored is { } stored)
+        {
+            var epoch = stored.Epoch.Next(_incarnation);
+            _log.Warning("Abandoning a stale move: {0}", abandoned);
+            _state = verdict.State;
+            Write(verdict.State! with
+            {
+                Epoch = epoch,
+                History = Append(verdict.State!.History, Entry(epoch, DecisionKinds.Abort, stored.Move?.From, stored.Move?.To, abandoned, null, [], [])),
+            });
+            return;
+        }
+        Accept(verdict.State!);
+    }
+
+    /// <summary>While disagreeing, the resources are surveyed again now and then: an operator may repair them by hand.</summary>
+    private TimeSpan ResurveyAfter => _settings.Interval * 10;
+
+    /// <summary>The reconciled state: from here on the coordinator decides, and resumes an unfinished plan.</summary>
+    private void Accept(FailoverState state)
+    {
+        _state = state;
         _reasons = [];
         if (_state.Move is { } move)
         {
@@ -144,7 +216,8 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
 
     private void OnTick()
     {
-        if (_state is null && _store is not null && !_busy) Load();   // a failed read is retried here too
+        // A failed read is retried here too; a disagreement waits for its own, slower, survey.
+        if (_state is null && _store is not null && !_busy && !Timers.IsTimerActive(ResurveyKey)) Load();
         var reachable = _directory.Reachable();
         // A round some member did not answer closes when the next poll is due; one all answered closed already.
         if (_rounds.Open) _rounds.Close(Now, WallNow, reachable);
@@ -169,6 +242,12 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
             var view = Evaluate(FailoverState.Initial(_settings.Options.InitialActiveRegion ?? ""));
             _phase = Phases.Blocked;
             _reasons = [NoStore, .. view.BlockedReasons];
+            return;
+        }
+        if (_state is null && _disagreements.Count > 0)
+        {
+            // Blocked by rule 11: nothing is decided, but the readiness of each standby region is still shown.
+            Evaluate(_unreconciled ?? FailoverState.Initial(_settings.Options.InitialActiveRegion ?? ""));
             return;
         }
         if (_state is null || _busy) return;
@@ -361,8 +440,24 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
 
     private void OnWritten(Written w)
     {
-        _state = w.State;
         _busy = false;
+        if (w.Then is StillUnreconciled still)
+        {
+            _unreconciled = w.State;
+            Continue(still.Inner);
+            return;
+        }
+        _state = w.State;
+        if (w.Then is Settled settled)
+        {
+            // The operator's adopt settled rule 11's disagreement.
+            _disagreements = [];
+            _unreconciled = null;
+            _reasons = [];
+            _phase = Phases.Idle;
+            Timers.Cancel(ResurveyKey);
+            w = w with { Then = settled.Inner };
+        }
         if (_queued.Count > 0)
         {
             // Operators' changes that waited for this write are stored next, before whatever was to follow it.
@@ -397,6 +492,14 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
 
     private void OnWriteFailed(WriteFailed f)
     {
+        if (_state is null)
+        {
+            // An adopt or a pause over a disagreement: nothing acts on it until a load reconciles it, so it needs no abort record.
+            var operatorReply = f.Then switch { Settled { Inner: Reply a } => a, StillUnreconciled { Inner: Reply p } => p, _ => null };
+            operatorReply?.To.Tell(new CommandAnswer(503, null, [$"the change could not be stored by a majority: {f.Error}"]));
+            _busy = false;
+            return;
+        }
         var state = _state!;
         _log.Error("Storing the failover state failed: {0}", f.Error);
         if (f.Then is Replies replies)
@@ -449,7 +552,7 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
 
     private FailoverStatus Status()
     {
-        var s = _state ?? FailoverState.Initial(_settings.Options.InitialActiveRegion ?? "");
+        var s = _state ?? _unreconciled ?? FailoverState.Initial(_settings.Options.InitialActiveRegion ?? "");
         var last = s.History.LastOrDefault(h => h.Kind != DecisionKinds.Blocked);
         return new FailoverStatus(_settings.Policy.Mode, s.Paused, s.ActiveRegion, s.Epoch.Counter, _phase, _reasons, s.CooldownUntil,
             last is null ? null : $"epoch {last.Epoch.Counter}: {last.Kind} {last.From} -> {last.To} at {last.At:yyyy-MM-ddTHH:mm:ssZ}",
@@ -464,6 +567,13 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     /// </summary>
     private void Command(Func<FailoverState, FailoverState> change, string what)
     {
+        if (_store is not null && _state is null && _disagreements.Count > 0 && !_busy)
+        {
+            // A mesh blocked by rule 11 can still be paused (so that it does not act the moment the resources agree).
+            _log.Warning("Operator: failover {0} (while the stored state and the resources disagree)", what);
+            Write(change(_unreconciled ?? FailoverState.Initial(_settings.Options.InitialActiveRegion ?? "")), then: new StillUnreconciled(new Reply(Sender, Ok, null)));
+            return;
+        }
         if (_store is null || _state is null)
         {
             Sender.Tell(new CommandAnswer(503, null, [_store is null ? NoStore : Reading]));
@@ -518,8 +628,43 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private CommandAnswer? Unavailable() =>
         _store is null ? new CommandAnswer(503, null, [NoStore])
         : _state?.Move is { } move ? new CommandAnswer(409, null, [OperatorRequests.InProgress(move, _state.Phase)])
+        : _disagreements.Count > 0 ? new CommandAnswer(409, null, [.. _disagreements, "adopt the active region first (POST /api/v1/failover/adopt)"])
         : _state is null || _busy ? new CommandAnswer(503, null, [Reading])
         : null;
+
+    /// <summary>
+    /// The operator names the active region (rule 11's way out of a disagreement, or after repairs by hand): a recorded
+    /// decision under an epoch above every epoch the mesh, the resources and the operator have seen.
+    /// </summary>
+    private void OnRequestAdopt(RequestAdopt r)
+    {
+        if (_store is null || _busy)
+        {
+            Sender.Tell(new CommandAnswer(503, null, [_store is null ? NoStore : Reading]));
+            return;
+        }
+        if (_state?.Move is { } move)
+        {
+            Sender.Tell(new CommandAnswer(409, null, [OperatorRequests.InProgress(move, _state.Phase)]));
+            return;
+        }
+        if (!_settings.Policy.SiteRegions.Contains(r.ActiveRegion, StringComparer.Ordinal))
+        {
+            Sender.Tell(new CommandAnswer(400, null, [$"'{r.ActiveRegion}' is not a site region (site regions: {string.Join(", ", _settings.Policy.SiteRegions)})"]));
+            return;
+        }
+        var current = _state ?? _unreconciled ?? FailoverState.Initial(_settings.Options.InitialActiveRegion ?? r.ActiveRegion);
+        var seen = new[] { current.Epoch.Counter, _findings?.NewestEpoch?.Counter ?? 0, r.Epoch }.Max();
+        var epoch = new Epoch(seen, "").Next(_incarnation);
+        var reason = $"operator adopted {r.ActiveRegion} as the active region (they last saw epoch {r.Epoch})" +
+                     (_disagreements.Count > 0 ? $" over: {string.Join("; ", _disagreements)}" : "");
+        _log.Warning("Operator: {0}", reason);
+        Write(current with
+        {
+            ActiveRegion = r.ActiveRegion, Epoch = epoch, Phase = Phases.Idle, Move = null,
+            History = Append(current.History, Entry(epoch, DecisionKinds.Adopt, current.ActiveRegion, r.ActiveRegion, reason, null, [], [])),
+        }, then: new Settled(new Reply(Sender, new CommandAnswer(200, epoch.Counter, []), null)));
+    }
 
     private RegionsView Regions()
     {
@@ -547,6 +692,12 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     }
 
     private sealed record Loaded(FailoverState? State, string? Error);
+    private sealed record Surveyed(FailoverState? Stored, ResourceFindings? Findings, string? Error);
+
+    private sealed record Resurvey
+    {
+        public static readonly Resurvey Instance = new();
+    }
     private sealed record Written(FailoverState State, object? Then);
     private sealed record WriteFailed(FailoverState Attempted, object? Then, string Error);
     private sealed record StepDone(string Step, StepOutcome Outcome, DateTimeOffset StartedAt, TimeSpan Duration);
@@ -554,6 +705,12 @@ public sealed class FailoverCoordinator : ReceiveActor, IWithTimers
     private sealed record Rewrite(FailoverState State, object? Then);
     private sealed record Reply(IActorRef To, object Answer, object? Next);
     private sealed record Replies(IReadOnlyList<IActorRef> To, object? Next);
+
+    /// <summary>An adopt's write: once stored, the disagreement of rule 11 is settled.</summary>
+    private sealed record Settled(object Inner);
+
+    /// <summary>An operator's pause or resume stored while rule 11 still blocks: the state stays unreconciled.</summary>
+    private sealed record StillUnreconciled(object Inner);
     private sealed record StaleWrite(object? Then, string Reason);
     private sealed record NameServersAnswered(Epoch Epoch, string Step, string? Note);
 }

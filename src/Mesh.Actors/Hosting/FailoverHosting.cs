@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Mesh.Actors.Failover;
+using Mesh.Actors.Failover.Reconcile;
 using Mesh.Actors.Failover.Voting;
 using Mesh.Contracts.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public static class FailoverHosting
             (system, _, _) => FailoverCoordinator.Props(settings,
                 services.GetService<IFailoverStore>() ?? new DistributedFailoverStore(new FailoverStateStore(system)),
                 services.GetRequiredService<IPlanExecutor>(),
-                new ClusterDirectory(system), DistributedPubSub.Get(system).Mediator, clock: clock),
+                new ClusterDirectory(system), DistributedPubSub.Get(system).Mediator, clock: clock, survey: services.GetService<IResourceSurvey>()),
             new ClusterSingletonOptions(), createProxyToo: true);
     }
 }

@@ -33,6 +33,7 @@ public static class MessageManifests
         (typeof(ResumeFailover), "resume"),
         (typeof(RequestFailover), "failover!"),
         (typeof(RequestSwitchover), "switchover!"),
+        (typeof(RequestAdopt), "adopt!"),
         (typeof(CommandAnswer), "command-answer"),
         (typeof(FailoverState), "failover-state"),
         (typeof(FailoverStateRegister), "failover-state-register"),

@@ -62,5 +62,11 @@ public sealed record RequestFailover(string To, bool AcceptDataLoss, bool Accept
 /// <summary><c>POST /api/v1/failover/switchover</c>: a planned, lossless move.</summary>
 public sealed record RequestSwitchover(string To, bool Force) : IMeshMessage;
 
+/// <summary>
+/// <c>POST /api/v1/failover/adopt</c>: the operator's word on which region is active, after repairing things by hand or
+/// when the stored state and the resources disagree (rule 11). <paramref name="Epoch"/> is the counter they last saw.
+/// </summary>
+public sealed record RequestAdopt(string ActiveRegion, long Epoch) : IMeshMessage;
+
 /// <summary>The coordinator's answer to a command: an HTTP status (200, 202, 400, 409, 503), the epoch of a started move, and the reasons of a refusal.</summary>
 public sealed record CommandAnswer(int Status, long? Epoch, IReadOnlyList<string> Reasons) : IMeshMessage;

@@ -39,6 +39,14 @@ public static class FailoverEndpoints
             if (body?.To is not { Length: > 0 } to) return ApiProblems.BadRequest("the body must be JSON with \"to\": the site region to switch over to");
             return await CommandAsync(c, new RequestSwitchover(to, body.Force), ct);
         }).RequireWriteAccess();
+
+        app.MapPost("/api/v1/failover/adopt", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
+        {
+            var body = await ApiBodies.ReadAsync<AdoptBody>(request, ct);
+            if (body?.ActiveRegion is not { Length: > 0 } region || body.Epoch is not { } epoch || epoch < 0)
+                return ApiProblems.BadRequest("the body must be JSON with \"activeRegion\": the region that is active, and \"epoch\": the last epoch you saw (a counter, 0 or more)");
+            return await CommandAsync(c, new RequestAdopt(region, epoch), ct);
+        }).RequireWriteAccess();
     }
 
     private static async Task<IResult> CommandAsync(IRequiredActor<FailoverCoordinator> coordinator, object command, CancellationToken ct)
@@ -57,6 +65,7 @@ public static class FailoverEndpoints
     private sealed record PauseBody(string? Reason);
     private sealed record FailoverBody(string? To, bool AcceptDataLoss, bool AcceptSplitBrainRisk);
     private sealed record SwitchoverBody(string? To, bool Force);
+    private sealed record AdoptBody(string? ActiveRegion, long? Epoch);
 
     private static async Task<IResult> AskAsync<T>(IRequiredActor<FailoverCoordinator> coordinator, object question, Func<T, object> view, CancellationToken ct) where T : class
     {

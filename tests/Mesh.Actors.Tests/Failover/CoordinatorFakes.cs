@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Akka.Actor;
 using Mesh.Actors.Failover;
 using Mesh.Actors.Failover.Policy;
+using Mesh.Actors.Failover.Reconcile;
 using Mesh.Actors.Failover.Voting;
 using Mesh.Contracts.Failover;
 
@@ -76,4 +77,17 @@ internal sealed class FakeDirectory : IMeshDirectory
 
     public void Poll(ReachableMember member, PollVotes poll, IActorRef replyTo) =>
         replyTo.Tell(new VotesAnswer(poll.Nonce, member.Node, member.Region, Votes(member)));
+}
+
+/// <summary>Resources as scripted: what rule 11's survey would have read.</summary>
+internal sealed class FakeSurvey(ResourceFindings findings) : IResourceSurvey
+{
+    public ResourceFindings Findings { get; set; } = findings;
+    public int Taken;
+
+    public Task<ResourceFindings> TakeAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Taken);
+        return Task.FromResult(Findings);
+    }
 }

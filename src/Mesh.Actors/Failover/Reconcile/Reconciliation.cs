@@ -63,7 +63,7 @@ public static class Reconciliation
         var disagreements = new List<string>();
         if (found.NewestEpoch is { } newest)
             disagreements.Add($"no failover state is stored, but the resources record epoch {newest.Counter}: the mesh has acted before (data directories lost?)");
-        if (!found.Postgres.Any(p => p.Region == initialActive && p.Writable))
+        if (found.Postgres.Any(p => p.Region == initialActive) && !found.Postgres.Any(p => p.Region == initialActive && p.Writable))
             disagreements.Add($"InitialActiveRegion {initialActive} cannot be confirmed: none of its PostgreSQL servers answered as a writable primary");
         foreach (var p in found.Postgres.Where(p => p.Writable && p.Region != initialActive))
             disagreements.Add($"{p}, not in InitialActiveRegion {initialActive}");
