@@ -36,6 +36,7 @@ public sealed class ClusterHoconTests
         {
             Regions = [new RegionOptions { Name = "nyc1", Kind = "site" }, new RegionOptions { Name = "ams3", Kind = "site" }, new RegionOptions { Name = "sfo3", Kind = "witness" }],
             Cluster = new ClusterTimingOptions { StableAfter = TimeSpan.FromSeconds(3) },
+            InitialActiveRegion = "nyc1",
         };
         var config = ConfigurationFactory.ParseString("""
             akka.actor.provider = cluster
@@ -47,6 +48,8 @@ public sealed class ClusterHoconTests
 
         var provider = Assert.IsType<RegionAwareDowningProvider>(Akka.Cluster.Cluster.Get(system).DowningProvider);
         Assert.Equal(TimeSpan.FromSeconds(3), provider.DownRemovalMargin);
-        Assert.Equal(["nyc1", "ams3", "sfo3"], RegionAwareDowningSettings.From(system.Settings.Config).Regions);
+        var settings = RegionAwareDowningSettings.From(system.Settings.Config);
+        Assert.Equal(["nyc1", "ams3", "sfo3"], settings.Regions);
+        Assert.Equal("nyc1", settings.InitialActiveRegion);
     }
 }

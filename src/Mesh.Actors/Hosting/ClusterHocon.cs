@@ -29,7 +29,10 @@ public static class ClusterHocon
             distributed-data.durable.keys = []
           }
         }
-        health-mesh.downing.regions = [{{string.Join(", ", o.Regions.Select(r => $"\"{r.Name}\""))}}]
+        health-mesh.downing {
+          regions = [{{string.Join(", ", o.Regions.Select(r => $"\"{r.Name}\""))}}]
+          initial-active-region = "{{o.InitialActiveRegion}}"
+        }
         """;
 
     public static string Duration(TimeSpan t) => ((long)Math.Ceiling(t.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";

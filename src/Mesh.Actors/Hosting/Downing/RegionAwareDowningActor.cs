@@ -33,6 +33,7 @@ internal sealed class RegionAwareDowningActor : ReceiveActor, IWithTimers
     public RegionAwareDowningActor(RegionAwareDowningSettings settings)
     {
         _settings = settings;
+        _activeRegion = settings.InitialActiveRegion;
         Receive<ClusterEvent.MemberRemoved>(e =>
         {
             _members.Remove(e.Member.UniqueAddress);
@@ -72,8 +73,9 @@ internal sealed class RegionAwareDowningActor : ReceiveActor, IWithTimers
     /// <summary>
     /// The active region is the stored failover state's, as this node's replica holds it (the coordinator
     /// changes it only with a majority write). Distributed data is touched only once this node is Up: the
-    /// provider's actor starts while the cluster itself is still starting. Until a state is stored the
-    /// active region is unknown and the decision breaks ties by member order alone.
+    /// provider's actor starts while the cluster itself is still starting. Until a state is stored (the
+    /// coordinator stores one with its first decision) the active region is <c>InitialActiveRegion</c>, as
+    /// the coordinator itself assumes; only with neither is it unknown, and ties fall to member order.
     /// </summary>
     private void WatchActiveRegion()
     {
@@ -85,7 +87,7 @@ internal sealed class RegionAwareDowningActor : ReceiveActor, IWithTimers
         }
         catch (Exception e)
         {
-            _log.Warning(e, "Region-aware downing cannot read the stored failover state; it decides with the active region unknown");
+            _log.Warning(e, "Region-aware downing cannot read the stored failover state; it keeps {0} as the active region", _activeRegion ?? "unknown");
         }
     }
 
@@ -147,6 +149,5 @@ internal sealed class RegionAwareDowningActor : ReceiveActor, IWithTimers
     // Down, Exiting and Removed members are on their way out: they neither vote nor need downing.
     private static bool Live(MemberStatus status) => status is not (MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed);
 
-    // The address (ordered the same on every node) and the incarnation, so a restarted node is a new member.
-    private static string Id(UniqueAddress address) => $"{address.Address}#{address.Uid}";
+    private static string Id(UniqueAddress address) => DowningMemberId.Of(address);
 }

@@ -7,9 +7,11 @@ namespace Mesh.Actors.Hosting.Downing;
 /// only input). <c>stable-after</c> is the stock resolver's own key, so one setting means one thing.
 /// </summary>
 /// <param name="DownRemovalMargin"><c>akka.cluster.down-removal-margin</c>, null when <c>off</c>.</param>
-public sealed record RegionAwareDowningSettings(TimeSpan StableAfter, IReadOnlyList<string> Regions, TimeSpan? DownRemovalMargin)
+/// <param name="InitialActiveRegion">The active region while no failover state is stored (the coordinator assumes the same).</param>
+public sealed record RegionAwareDowningSettings(TimeSpan StableAfter, IReadOnlyList<string> Regions, TimeSpan? DownRemovalMargin, string? InitialActiveRegion)
 {
     public const string RegionsPath = "health-mesh.downing.regions";
+    public const string InitialActiveRegionPath = "health-mesh.downing.initial-active-region";
     public const string StableAfterPath = "akka.cluster.split-brain-resolver.stable-after";
     public const string DownRemovalMarginPath = "akka.cluster.down-removal-margin";
 
@@ -21,6 +23,7 @@ public sealed record RegionAwareDowningSettings(TimeSpan StableAfter, IReadOnlyL
             throw new ConfigurationException($"{RegionsPath} must name the configured regions for region-aware downing");
         var stableAfter = config.GetTimeSpan(StableAfterPath, TimeSpan.FromSeconds(20));
         var margin = config.GetString(DownRemovalMarginPath, "off") is "off" or "" ? (TimeSpan?)null : config.GetTimeSpan(DownRemovalMarginPath);
-        return new RegionAwareDowningSettings(stableAfter, regions, margin);
+        var initial = config.GetString(InitialActiveRegionPath, "") is { Length: > 0 } r ? r : null;
+        return new RegionAwareDowningSettings(stableAfter, regions, margin, initial);
     }
 }
