@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mesh.Actors.Hosting.Downing;
 using Mesh.Contracts.Configuration;
 
 namespace Mesh.Actors.Hosting;
@@ -10,10 +11,10 @@ public static class ClusterHocon
     public static string From(MeshOptions o, IEnumerable<string> roles) => $$"""
         akka.cluster {
           roles = [{{string.Join(", ", roles.Select(r => $"\"{r}\""))}}]
-          split-brain-resolver {
-            active-strategy = keep-majority
-            stable-after = {{Duration(o.Cluster.StableAfter)}}
-          }
+          # SPEC 6 rule 12: region-aware downing in place of Akka's keep-majority resolver. It reads its
+          # stable-after from the stock resolver's key, and the regions from health-mesh.downing.
+          downing-provider-class = "{{RegionAwareDowningProvider.ClassName}}"
+          split-brain-resolver.stable-after = {{Duration(o.Cluster.StableAfter)}}
           failure-detector {
             heartbeat-interval = {{Duration(o.Cluster.HeartbeatInterval)}}
             acceptable-heartbeat-pause = {{Duration(o.Cluster.AcceptableHeartbeatPause)}}
@@ -27,6 +28,10 @@ public static class ClusterHocon
             passivate-idle-entity-after = off
             distributed-data.durable.keys = []
           }
+        }
+        health-mesh.downing {
+          regions = [{{string.Join(", ", o.Regions.Select(r => $"\"{r.Name}\""))}}]
+          initial-active-region = "{{o.InitialActiveRegion}}"
         }
         """;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
-using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using Mesh.Actors.Failover;
@@ -12,7 +11,7 @@ using Mesh.Contracts.Messages;
 namespace Mesh.Actors.Hosting;
 
 /// <summary>
-/// The one place the mesh's actor system is wired: remoting, cluster membership and downing, the
+/// The one place the mesh's actor system is wired: remoting, cluster membership and (region-aware) downing, the
 /// serializer, distributed data with the durable failover state, and the failover coordinator singleton. The node, the demo and the cluster tests all
 /// call <see cref="AddHealthMesh"/>, so what the tests prove is what runs.
 /// </summary>
@@ -36,8 +35,9 @@ public static class MeshHostingExtensions
             .WithClustering(new ClusterOptions
             {
                 SeedNodes = node.SeedNodes.Select(s => overrides.ThrottledTransport ? ToThrottled(s) : s).ToArray(),
+                // Cluster.ExpectedNodes: a majority of them must be Up before the cluster forms.
                 MinimumNumberOfMembers = options.MinimumMembers,
-                SplitBrainResolver = new KeepMajorityOption(),
+                // No SplitBrainResolver option: downing is the mesh's own provider, configured in ClusterHocon.
             })
             .WithMeshSerialization()
             .WithDurableDistributedData(options);
