@@ -25,11 +25,11 @@ namespace Mesh.Actors.Hosting.Downing;
 /// members; the active region breaks the tie, so only ams3 is downed and sfo3, indirectly connected,
 /// stays.</para>
 /// <para><b>Order of preference.</b> Among the maximal mutually reachable sets of counted (Up or Leaving)
-/// members that span a majority (more than half) of the configured regions: (1) more members; (2) holds a
-/// member of the active region (no set does when the active region is unknown); (3) the set whose ids,
-/// sorted ordinally, come first lexicographically. The largest set comes first, as the rule says; with a
-/// site region holding fewer nodes than another site, that can keep a larger standby side over the active
-/// one on a single cut. With 2+2+1 and 1+1+1 any one cut still keeps the active region.</para>
+/// members that span a majority (more than half) of the configured regions: (1) holds a member of the
+/// active region (no set does when the active region is unknown); (2) more members; (3) the set whose ids,
+/// sorted ordinally, come first lexicographically. The active region comes before size because the rule
+/// promises that a healthy active region stays writable when any one link fails: with a standby site of
+/// more nodes than the active one, size first would keep the standby side on a cut between the two.</para>
 /// <para><b>No such set.</b> When no set spans a majority of regions (three-way split, or two configured
 /// regions cut apart) every member is downed, as keep-majority does without a majority: no side may
 /// decide, and a restarted node stays Joining until a majority of expected nodes can meet again.</para>
@@ -60,8 +60,8 @@ public static class RegionAwareDowning
 
         var best = MaximalCliques(counted, Connected)
             .Where(set => Span(set, regions) >= majority)
-            .OrderByDescending(set => set.Count)
-            .ThenByDescending(set => view.ActiveRegion is { } active && set.Any(m => m.Region == active))
+            .OrderByDescending(set => view.ActiveRegion is { } active && set.Any(m => m.Region == active))
+            .ThenByDescending(set => set.Count)
             .ThenBy(set => set.Select(m => m.Id).ToList(), IdListOrder.Instance)
             .FirstOrDefault();
 
