@@ -34,8 +34,8 @@ public static class GrantRule
     {
         var copy = memory.State!;
         var stopped = memory.Stopped.TryGetValue(region, out var stop) ? $"; stopped granting to {region} {GuardRule.Seconds(now - stop.At)} ago, at epoch {stop.Epoch.Counter}" : "";
-        return copy.Move is { } m && string.Equals(m.From, region, StringComparison.Ordinal) && !string.Equals(m.To, region, StringComparison.Ordinal)
-            ? $"a {m.Kind} from {m.From} to {m.To} is recorded (epoch {copy.Epoch.Counter}, phase {copy.Phase}){stopped}"
-            : $"epoch {copy.Epoch.Counter} makes {copy.ActiveRegion} the active region, not {region}{stopped}";
+        return !string.Equals(copy.ActiveRegion, region, StringComparison.Ordinal)
+            ? $"epoch {copy.Epoch.Counter} makes {copy.ActiveRegion} the active region, not {region}{stopped}"
+            : $"a {copy.Move!.Kind} from {copy.Move.From} to {copy.Move.To} is recorded (epoch {copy.Epoch.Counter}, phase {copy.Phase}){stopped}";
     }
 }
