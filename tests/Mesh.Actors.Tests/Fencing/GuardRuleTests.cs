@@ -149,5 +149,8 @@ public sealed class GuardRuleTests
         var g = Guard(startedAt: 0, activeSince: 100).Granted(1, 0, "nyc1", "ams3");
 
         Assert.Equal(GuardAction.FenceNow, Judge(g, 101).Action);
+        // Nor when it dropped those old grants and only remembers that it held one.
+        Assert.Equal(GuardAction.Hold, Judge(Guard(startedAt: 0, activeSince: 100), 101).Action);
+        Assert.Equal(GuardAction.FenceNow, Judge(Guard(startedAt: 0, activeSince: 100) with { HeldBefore = true }, 101).Action);
     }
 }

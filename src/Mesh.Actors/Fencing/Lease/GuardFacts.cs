@@ -18,6 +18,7 @@ public sealed record ReceivedGrant(long RequestId, string Grantor, string Granto
 /// <param name="NewestEpoch">The newest epoch the guard has learned, from its own copy, a grant or a refusal.</param>
 /// <param name="RegionActiveInNewest">Whether <paramref name="Region"/> is active in <paramref name="NewestEpoch"/>.</param>
 /// <param name="TimerLate">How late the timer tick that asks for this verdict fired (zero when not asked by a tick).</param>
+/// <param name="HeldBefore">The guard held a lease at some earlier moment: it may drop requests and grants older than Duration, which can no longer last, and still never fall back to the never-granted clock.</param>
 public sealed record GuardFacts(
     string Region,
     TimeSpan StartedAt,
@@ -26,4 +27,5 @@ public sealed record GuardFacts(
     bool RegionActiveInNewest,
     IReadOnlyList<SentRequest> Requests,
     IReadOnlyList<ReceivedGrant> Grants,
-    TimeSpan TimerLate);
+    TimeSpan TimerLate,
+    bool HeldBefore = false);

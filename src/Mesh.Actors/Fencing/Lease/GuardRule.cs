@@ -44,6 +44,9 @@ public static class GuardRule
             return new GuardVerdict(GuardAction.Hold, $"{lease.Lasting.Count} regions grant until {Seconds(end)}; fencing at {Seconds(fenceAt)} unless renewed", fenceAt, lease);
         }
 
+        if (facts.HeldBefore)
+            return Fence($"the lease ended: fewer than {settings.Quorum} regions have a grant still lasting", lease);
+
         // Never held one: count from the later of the start and learning the region became active, so
         // nodes of a region that has just become active do not fence its new primary before their first grant.
         if (facts.ActiveSince is not { } activeSince)
