@@ -7,6 +7,7 @@ using System.Text.Json;
 using Mesh.Actors.Failover;
 using Mesh.Actors.Probes;
 using Mesh.Contracts.Failover;
+using Mesh.Contracts.Fencing;
 using Mesh.Contracts.Messages;
 using Mesh.Contracts.Probes;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,6 +69,11 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
         FailoverState.Initial("nyc1"),
         FailoverSamples.Moving(12, phase: Phases.Promoting),
         new FailoverStateRegister(FailoverSamples.Moving(12, phase: Phases.SwitchingDns), 7),
+        new LeaseRequest(long.MaxValue, "akka.tcp://health-mesh@10.0.0.5:4053", "nyc1"),
+        new LeaseGrant(41, "akka.tcp://health-mesh@10.0.1.7:4053", "ams3", new Epoch(12, "3f2a9c"), "nyc1"),
+        new LeaseRefusal(41, "akka.tcp://health-mesh@10.0.2.9:4053", "sfo3", new Epoch(13, "3f2a9c"), "ams3", "nyc1", "epoch 13 makes ams3 the active region, not nyc1"),
+        new LeaseRefusal(42, "akka.tcp://health-mesh@10.0.2.9:4053", "sfo3", Epoch.Zero, null, "nyc1", "this member holds no copy of the stored failover state yet"),
+        new StoppedGranting("akka.tcp://health-mesh@10.0.1.7:4053", "ams3", "nyc1", new Epoch(13, "3f2a9c")),
     };
 
     private static readonly DateTimeOffset At = new(2026, 11, 25, 21, 0, 0, TimeSpan.Zero);

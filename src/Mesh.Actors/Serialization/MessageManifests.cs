@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Mesh.Actors.Failover;
 using Mesh.Actors.Probes;
 using Mesh.Contracts.Failover;
+using Mesh.Contracts.Fencing;
 using Mesh.Contracts.Messages;
 using Mesh.Contracts.Probes;
 
@@ -37,6 +38,10 @@ public static class MessageManifests
         (typeof(CommandAnswer), "command-answer"),
         (typeof(FailoverState), "failover-state"),
         (typeof(FailoverStateRegister), "failover-state-register"),
+        (typeof(LeaseRequest), "lease?"),
+        (typeof(LeaseGrant), "lease-grant"),
+        (typeof(LeaseRefusal), "lease-refusal"),
+        (typeof(StoppedGranting), "lease-stopped"),
     ];
 
     public static readonly FrozenDictionary<Type, string> ByType = Entries.ToFrozenDictionary(e => e.Type, e => e.Manifest);

@@ -1,0 +1,68 @@
+using Mesh.Contracts.Failover;
+using Mesh.Contracts.Fencing;
+
+namespace Mesh.Actors.Fencing.Lease;
+
+/// <summary>
+/// What a guard keeps between ticks, folded from its own sends and the answers it receives, as immutable
+/// steps that yield the <see cref="GuardFacts"/> for <see cref="GuardRule.Judge"/>. Times are the guard's
+/// monotonic clock.
+/// </summary>
+public sealed record GuardLedger(GuardFacts Facts)
+{
+    public static GuardLedger Start(string region, TimeSpan startedAt, Epoch epoch, bool regionActive, TimeSpan? activeSince) =>
+        new(new GuardFacts(region, startedAt, activeSince, epoch, regionActive, [], [], TimeSpan.Zero));
+
+    public GuardLedger Sent(long requestId, TimeSpan at) =>
+        this with { Facts = Facts with { Requests = [.. Facts.Requests, new SentRequest(requestId, at)] } };
+
+    /// <summary>
+    /// A grant joins the ledger; any answer with a newer epoch teaches it (a refusal whose epoch makes another
+    /// region active is how a cut-off guard learns of a move from one member that knows it). A grant says its
+    /// region is active in its epoch. Nothing older than the newest epoch known changes what it knows.
+    /// </summary>
+    public GuardLedger Answered(ILeaseAnswer answer, TimeSpan at)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var facts = Facts;
+        if (answer.Epoch > facts.NewestEpoch)
+        {
+            var active = answer switch
+            {
+                LeaseGrant g => string.Equals(g.Region, facts.Region, StringComparison.Ordinal),
+                LeaseRefusal r => string.Equals(r.ActiveRegion, facts.Region, StringComparison.Ordinal),
+                _ => false,
+            };
+            facts = facts with { NewestEpoch = answer.Epoch, RegionActiveInNewest = active };
+        }
+        if (answer is LeaseGrant grant)
+            facts = facts with { Grants = [.. facts.Grants, new ReceivedGrant(grant.RequestId, grant.Grantor, grant.GrantorRegion, grant.Epoch, grant.Region, at)] };
+        return new GuardLedger(facts);
+    }
+
+    /// <summary>This node's own copy of the stored state changed.</summary>
+    public GuardLedger Learned(Epoch epoch, bool regionActive, TimeSpan at)
+    {
+        if (epoch <= Facts.NewestEpoch) return this;
+        var becameActive = regionActive && !Facts.RegionActiveInNewest;
+        return this with
+        {
+            Facts = Facts with { NewestEpoch = epoch, RegionActiveInNewest = regionActive, ActiveSince = becameActive || Facts.ActiveSince is null && regionActive ? at : Facts.ActiveSince },
+        };
+    }
+
+    /// <summary>
+    /// The facts for a verdict at <paramref name="now"/> on a tick <paramref name="timerLate"/> late, and the
+    /// ledger without the requests whose grants can no longer last (remembering that a lease was held).
+    /// </summary>
+    public (GuardFacts Facts, GuardLedger Next) At(TimeSpan now, TimeSpan timerLate, LeaseSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var facts = Facts with { TimerLate = timerLate };
+        var held = facts.HeldBefore || LeaseArithmetic.Compute(facts, now, settings).EverHeld;
+        var live = facts.Requests.Where(r => r.SentAt + settings.Duration > now).ToList();
+        var ids = live.Select(r => r.RequestId).ToHashSet();
+        var pruned = Facts with { Requests = live, Grants = facts.Grants.Where(g => ids.Contains(g.RequestId)).ToList(), HeldBefore = held };
+        return (facts with { HeldBefore = held }, new GuardLedger(pruned));
+    }
+}

@@ -1,0 +1,71 @@
+using Mesh.Actors.Fencing.Lease;
+using Mesh.Contracts.Failover;
+using Mesh.Contracts.Fencing;
+using static Mesh.Actors.Tests.Fencing.LeaseFixtures;
+
+namespace Mesh.Actors.Tests.Fencing;
+
+/// <summary>The guard's ledger: answers become facts, refusals teach newer epochs, old grants are dropped without reviving the never-granted clock.</summary>
+public sealed class GuardLedgerTests
+{
+    private static readonly GuardLedger Started = GuardLedger.Start("nyc1", S(0), Current, regionActive: true, activeSince: S(0));
+
+    private static GuardVerdict Judge(GuardLedger ledger, double now) => GuardRule.Judge(ledger.At(S(now), TimeSpan.Zero, Settings).Facts, S(now), Settings);
+
+    [Fact]
+    public void Grants_received_for_sent_requests_make_the_lease()
+    {
+        var ledger = Started.Sent(1, S(2))
+            .Answered(new LeaseGrant(1, "nyc1-b", "nyc1", Current, "nyc1"), S(2.01))
+            .Answered(new LeaseGrant(1, "ams3-a", "ams3", Current, "nyc1"), S(2.2));
+
+        Assert.Equal(S(17), Judge(ledger, 3).Lease.EndsAt);
+    }
+
+    [Fact]
+    public void A_refusal_in_a_newer_epoch_that_makes_another_region_active_fences_at_once()
+    {
+        var ledger = Started.Sent(1, S(2))
+            .Answered(new LeaseGrant(1, "nyc1-b", "nyc1", Current, "nyc1"), S(2.01))
+            .Answered(new LeaseGrant(1, "ams3-a", "ams3", Current, "nyc1"), S(2.2))
+            .Answered(new LeaseRefusal(1, "sfo3-w", "sfo3", Current.Next("c2"), "ams3", "nyc1", "epoch 8 makes ams3 the active region, not nyc1"), S(2.3));
+
+        Assert.Equal("epoch 8 does not make nyc1 the active region", Judge(ledger, 3).Reason);
+    }
+
+    [Fact]
+    public void A_refusal_from_a_member_without_a_copy_teaches_nothing()
+    {
+        var ledger = Started.Answered(new LeaseRefusal(1, "sfo3-w", "sfo3", Epoch.Zero, null, "nyc1", "no copy"), S(1));
+
+        Assert.True(ledger.Facts.RegionActiveInNewest);
+        Assert.Equal(Current, ledger.Facts.NewestEpoch);
+    }
+
+    [Fact]
+    public void Dropping_expired_grants_keeps_that_a_lease_was_held()
+    {
+        var ledger = Started.Sent(1, S(2))
+            .Answered(new LeaseGrant(1, "nyc1-b", "nyc1", Current, "nyc1"), S(2.01))
+            .Answered(new LeaseGrant(1, "ams3-a", "ams3", Current, "nyc1"), S(2.2));
+        var (_, next) = ledger.At(S(3), TimeSpan.Zero, Settings);
+        var (_, pruned) = next.At(S(18), TimeSpan.Zero, Settings);
+
+        Assert.Empty(pruned.Facts.Requests);
+        Assert.Empty(pruned.Facts.Grants);
+        Assert.True(pruned.Facts.HeldBefore);
+        Assert.Equal(GuardAction.FenceNow, Judge(pruned, 18).Action);
+    }
+
+    [Fact]
+    public void Learning_the_region_became_active_restarts_the_never_granted_clock_there()
+    {
+        var standby = GuardLedger.Start("ams3", S(0), Current, regionActive: false, activeSince: null);
+
+        var active = standby.Learned(Current.Next("c2"), regionActive: true, S(500));
+
+        Assert.Equal(S(500), active.Facts.ActiveSince);
+        Assert.Equal(GuardAction.Hold, GuardRule.Judge(active.Facts with { Region = "ams3" }, S(509), Settings).Action);
+        Assert.Same(active, active.Learned(Current, regionActive: false, S(501)));   // an older epoch changes nothing
+    }
+}
