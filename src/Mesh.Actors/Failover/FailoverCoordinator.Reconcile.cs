@@ -80,6 +80,9 @@ public sealed partial class FailoverCoordinator
             return;
         }
         Accept(verdict.State!);
+        // A first start the resources agree with is stored at once: every node's lease grantor grants from its copy of
+        // the stored state, and without one the active region's guards would never be granted a lease.
+        if (s.Stored is null) Write(verdict.State!);
     }
 
     /// <summary>While disagreeing, the resources are surveyed again now and then: an operator may repair them by hand.</summary>

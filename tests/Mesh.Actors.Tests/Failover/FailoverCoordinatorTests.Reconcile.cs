@@ -26,6 +26,20 @@ public sealed partial class FailoverCoordinatorTests
     }
 
     [Fact]
+    public void A_first_start_the_resources_agree_with_is_stored_for_the_lease_grantors()
+    {
+        var store = new FakeStore();
+        Healthy();
+        Start(store, survey: new FakeSurvey(ShopOnNyc1));
+
+        AwaitStored(store, s => s.ActiveRegion == "nyc1");
+
+        Assert.Equal((Epoch.Zero, Phases.Idle, (Move?)null), (store.State!.Epoch, store.State.Phase, store.State.Move));
+        Assert.Empty(store.State.History);
+        Assert.Empty(_executor.Calls);
+    }
+
+    [Fact]
     public void A_first_start_the_resources_contradict_is_blocked_and_acts_only_after_an_adopt()
     {
         var store = new FakeStore();
