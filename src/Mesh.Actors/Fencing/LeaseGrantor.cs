@@ -23,6 +23,7 @@ namespace Mesh.Actors.Fencing;
 /// </remarks>
 public sealed class LeaseGrantor : ReceiveActor, IWithTimers
 {
+    public const string Name = "lease-grantor";
     private const string ResendKey = "resend";
 
     private readonly string _node;

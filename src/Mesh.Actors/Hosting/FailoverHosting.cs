@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Mesh.Actors.Failover;
+using Mesh.Actors.Fencing;
 using Mesh.Actors.Failover.Reconcile;
 using Mesh.Actors.Failover.Voting;
 using Mesh.Contracts.Configuration;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mesh.Actors.Hosting;
 
 /// <summary>
-/// Failover: every node's region voter, and the coordinator singleton with the cluster's durable store
+/// Failover: every node's region voter and lease grantor, and the coordinator singleton with the cluster's durable store
 /// (or one from the services, for tests) and the plan executor from the services.
 /// </summary>
 public static class FailoverHosting
@@ -20,15 +21,19 @@ public static class FailoverHosting
     {
         var clock = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var settings = CoordinatorSettings.From(options);
-        builder.AddStartup((system, _) =>
-        {
-            system.ActorOf(RegionVoter.Props(options.Node.Name!, options.Node.Region!, VoteSettingsFactory.From(options), DistributedPubSub.Get(system).Mediator, clock), RegionVoter.Name);
-        });
-        return builder.WithSingleton<FailoverCoordinator>(FailoverCoordinator.Name,
+        builder.WithSingleton<FailoverCoordinator>(FailoverCoordinator.Name,
             (system, _, _) => FailoverCoordinator.Props(settings,
                 services.GetService<IFailoverStore>() ?? new DistributedFailoverStore(new FailoverStateStore(system)),
                 services.GetRequiredService<IPlanExecutor>(),
                 new ClusterDirectory(system), DistributedPubSub.Get(system).Mediator, clock: clock, survey: services.GetService<IResourceSurvey>()),
             new ClusterSingletonOptions(), createProxyToo: true);
+        // After the singleton, so that its proxy is registered when the grantor asks for it.
+        return builder.AddStartup((system, registry) =>
+        {
+            system.ActorOf(RegionVoter.Props(options.Node.Name!, options.Node.Region!, VoteSettingsFactory.From(options), DistributedPubSub.Get(system).Mediator, clock), RegionVoter.Name);
+            // Every node grants (rule 4): losing the coordinator's node never starves the active region's lease.
+            registry.TryGet<FailoverCoordinator>(out var coordinator);
+            system.ActorOf(LeaseGrantor.Props(options.Node.Name!, options.Node.Region!, new FailoverStateStore(system), coordinator, options.Failover.Lease.RenewInterval, clock), LeaseGrantor.Name);
+        });
     }
 }
