@@ -1,14 +1,8 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Mesh.Actors.Failover.Policy;
 using Mesh.Actors.Failover.Reconcile;
-using Mesh.Actors.Failover.Replication;
-using Mesh.Actors.Failover.Voting;
-using Mesh.Actors.Probes;
 using Mesh.Contracts.Failover;
-using Mesh.Contracts.Messages;
-using Mesh.Contracts.Probes;
 
 namespace Mesh.Actors.Failover;
 

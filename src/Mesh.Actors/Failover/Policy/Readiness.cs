@@ -1,4 +1,3 @@
-using Mesh.Contracts.Failover;
 using System.Globalization;
 
 namespace Mesh.Actors.Failover.Policy;
