@@ -72,6 +72,8 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
         new LeaseRequest(long.MaxValue, "akka.tcp://health-mesh@10.0.0.5:4053", "nyc1"),
         new LeaseGrant(41, "akka.tcp://health-mesh@10.0.1.7:4053", "ams3", new Epoch(12, "3f2a9c"), "nyc1"),
         new LeaseRefusal(41, "akka.tcp://health-mesh@10.0.2.9:4053", "sfo3", new Epoch(13, "3f2a9c"), "ams3", "nyc1", "epoch 13 makes ams3 the active region, not nyc1"),
+        new GuardReport("nyc1-a", "nyc1", new Epoch(13, "3f2a9c"), Guarding: true, HoldsLease: true, FenceReady: false, "nyc1-pg: connection refused",
+            FencedUnder: new Epoch(12, "3f2a9c"), Released: false, "3 regions grant until 41.2 s; fencing at 36.2 s unless renewed"),
         new LeaseRefusal(42, "akka.tcp://health-mesh@10.0.2.9:4053", "sfo3", Epoch.Zero, null, "nyc1", "this member holds no copy of the stored failover state yet"),
         new StoppedGranting("akka.tcp://health-mesh@10.0.1.7:4053", "ams3", "nyc1", new Epoch(13, "3f2a9c")),
     };

@@ -36,6 +36,12 @@ public interface IPostgresActions : IAsyncDisposable
     /// <summary>Lifts a strict or read-only fence from a primary and records <paramref name="epoch"/>.</summary>
     Task<UnfenceResult> UnfenceAsync(Epoch epoch, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether the mesh's role can fence this server (SPEC 6 rule 4's fence-readiness): superuser, or the
+    /// ALTER SYSTEM privilege on <c>default_transaction_read_only</c> with <c>pg_signal_backend</c>; in words.
+    /// </summary>
+    Task<FencePrivileges> CheckFencePrivilegesAsync(CancellationToken cancellationToken);
+
     /// <summary>Whether this standby has replayed past <paramref name="lsn"/> (e.g. a fenced primary's <see cref="FenceResult.WalLsn"/>).</summary>
     Task<ReplayProgress> HasReplayedAsync(ulong lsn, CancellationToken cancellationToken);
 }

@@ -81,3 +81,6 @@ internal static class ActionText
         return $"{server}: {action} at epoch {epoch} {verdict}{why}{steps}";
     }
 }
+
+/// <summary>Whether the mesh's role can fence a server, and the server's role at that moment.</summary>
+public sealed record FencePrivileges(string Server, bool CanFence, bool InRecovery, string Reason);

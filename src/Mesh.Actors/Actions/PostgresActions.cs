@@ -33,6 +33,14 @@ public sealed class PostgresActions : IPostgresActions
             return await PostgresReadingQuery.ReadAsync(session, Server, cancellationToken);
         }, cancellationToken);
 
+    public Task<FencePrivileges> CheckFencePrivilegesAsync(CancellationToken cancellationToken) =>
+        RunAsync("fence-readiness check", async log =>
+        {
+            await using var session = await _sessions.OpenAsync(cancellationToken);
+            log.Start("reading the role's privileges");
+            return await PostgresReadingQuery.PrivilegesAsync(session.Connection, Server, cancellationToken);
+        }, cancellationToken);
+
     public Task<ReplayProgress> HasReplayedAsync(ulong lsn, CancellationToken cancellationToken) =>
         RunAsync("replay check", async log =>
         {

@@ -59,6 +59,30 @@ internal static class PostgresReadingQuery
         return epoch is { } e ? reading with { Epoch = e.Epoch, EpochAction = e.Action } : reading;
     }
 
+    // What the strict fence needs: ALTER SYSTEM (superuser, or the parameter privilege of PostgreSQL 15+),
+    // ending other sessions (pg_signal_backend cannot end a superuser's), ALTER DATABASE on every database.
+    private const string PrivilegesQuery = """
+        SELECT r.rolsuper,
+               has_parameter_privilege('default_transaction_read_only', 'ALTER SYSTEM'),
+               pg_has_role('pg_signal_backend', 'MEMBER'),
+               pg_is_in_recovery(),
+               current_user::text
+          FROM pg_roles r WHERE r.rolname = current_user
+        """;
+
+    public static async Task<FencePrivileges> PrivilegesAsync(NpgsqlConnection connection, string server, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(PrivilegesQuery, connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var (super, alterSystem, signal, recovery, user) = (reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3), reader.GetString(4));
+        var can = super || alterSystem && signal;
+        var why = super ? $"role {user} is a superuser"
+            : can ? $"role {user} may ALTER SYSTEM default_transaction_read_only and end other sessions (not superusers')"
+            : $"role {user} is no superuser and lacks {(alterSystem ? "pg_signal_backend" : "ALTER SYSTEM on default_transaction_read_only")}";
+        return new FencePrivileges(server, can, recovery, why);
+    }
+
     public static async Task<(bool InRecovery, ulong? ReplayLsn)> ReplayAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()", connection);

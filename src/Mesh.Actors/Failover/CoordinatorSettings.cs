@@ -1,4 +1,5 @@
 using Mesh.Actors.Failover.Policy;
+using Mesh.Actors.Fencing.Lease;
 using Mesh.Contracts.Configuration;
 
 namespace Mesh.Actors.Failover;
@@ -27,6 +28,9 @@ public sealed record CoordinatorSettings(
             // A switchover's fence step waits up to CatchUpTimeout for the new region; the bound is on a hung step, not that wait.
             StepTimeout: TimeSpan.FromMinutes(2) + f.Switchover.CatchUpTimeout, StoreTimeout: TimeSpan.FromSeconds(5), MaxRetryDelay: TimeSpan.FromSeconds(10));
     }
+
+    /// <summary>The write lease's timings and Quorum, for evidence (c) and the guards' reports.</summary>
+    public LeaseSettings Lease => LeaseSettings.From(Options.Failover.Lease, Options.EffectiveQuorum);
 
     /// <summary>Rounds are kept long enough to find the confirming round of rule 3, and a little more.</summary>
     public TimeSpan RoundRetention => Policy.ConfirmAfter + ObservationMaxAge + Interval * 2;

@@ -38,7 +38,7 @@ public sealed partial class FailoverCoordinator
         }
         _busy = true;
         _phase = PlanSteps.PhaseOf(move);
-        if (move.Kind == DecisionKinds.Abort) _reasons = [move.Reason];
+        if (move.Kind is DecisionKinds.Abort or DecisionKinds.Unfence) _reasons = [move.Reason];
         var startedAt = WallNow;
         var started = _clock.GetTimestamp();
         _executor.RunAsync(move, step.Name, CancellationToken.None).WaitAsync(_settings.StepTimeout)
@@ -53,10 +53,12 @@ public sealed partial class FailoverCoordinator
         var move = state.Move!;
         var outcome = done.Outcome;
         string? fencedBy = move.FencedBy;
+        TimeSpan? expiresIn = null;
         if (outcome.Ok && PlanSteps.Parse(done.Step).Kind == PlanSteps.Fence)
         {
             // The fence step did what it could; only evidence lets the plan past it (rule 5).
-            var verdict = FenceEvidencePolicy.Evaluate(move.From, outcome.Fence ?? new FenceFacts(false, [], null, false, null, false), _settings.Fence, move.AcceptSplitBrainRisk);
+            (var facts, expiresIn) = WithLeaseExpiry(move, outcome.Fence ?? new FenceFacts(false, [], null, false, null, false));
+            var verdict = FenceEvidencePolicy.Evaluate(move.From, facts, _settings.Fence, move.AcceptSplitBrainRisk);
             outcome = verdict.Proven ? outcome : StepOutcome.Failed(string.Join("; ", verdict.Missing));
             fencedBy = verdict.FencedBy ?? fencedBy;
         }
@@ -85,6 +87,8 @@ public sealed partial class FailoverCoordinator
         _phase = Phases.Blocked;
         _reasons = [$"{done.Step}: {outcome.Error}"];
         var delay = TimeSpan.FromSeconds(Math.Min(_settings.MaxRetryDelay.TotalSeconds, Math.Pow(2, attempt - 1)));
+        // A fence waiting only for the lease to run out is tried again the moment it has.
+        if (expiresIn is { } wait && wait < delay) delay = wait + TimeSpan.FromMilliseconds(50);
         Write(next, then: new Delayed(RunStep.Instance, delay));
     }
 
@@ -136,11 +140,11 @@ public sealed partial class FailoverCoordinator
         _log.Warning("Completed: {0} from {1} to {2}, epoch {3}", move.Kind, move.From, move.To, move.Epoch);
         Write(state with
         {
-            ActiveRegion = move.To, Phase = move.Kind == DecisionKinds.Abort ? Phases.Idle : Phases.Completed, Move = null,
+            ActiveRegion = move.To, Phase = move.Kind is DecisionKinds.Abort or DecisionKinds.Unfence ? Phases.Idle : Phases.Completed, Move = null,
             CooldownUntil = move.Kind == DecisionKinds.Failover ? WallNow + _settings.Cooldown : state.CooldownUntil,
             History = entries,
         }, then: null);
-        _phase = move.Kind == DecisionKinds.Abort ? Phases.Idle : Phases.Completed;
+        _phase = move.Kind is DecisionKinds.Abort or DecisionKinds.Unfence ? Phases.Idle : Phases.Completed;
         _reasons = [];
     }
 }

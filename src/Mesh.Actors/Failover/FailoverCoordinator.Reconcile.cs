@@ -86,6 +86,7 @@ public sealed partial class FailoverCoordinator
     private void Accept(FailoverState state)
     {
         _state = state;
+        WatchLease(state);
         _reasons = [];
         if (_state.Move is { } move)
         {

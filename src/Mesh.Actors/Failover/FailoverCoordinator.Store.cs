@@ -27,6 +27,7 @@ public sealed partial class FailoverCoordinator
             return;
         }
         _state = w.State;
+        WatchLease(_state);
         if (w.Then is Settled settled)
         {
             // The operator's adopt settled rule 11's disagreement.

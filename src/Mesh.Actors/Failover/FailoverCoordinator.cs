@@ -7,6 +7,7 @@ using Mesh.Actors.Failover.Replication;
 using Mesh.Actors.Failover.Voting;
 using Mesh.Actors.Probes;
 using Mesh.Contracts.Failover;
+using Mesh.Contracts.Fencing;
 using Mesh.Contracts.Messages;
 using Mesh.Contracts.Probes;
 
@@ -77,7 +78,13 @@ public sealed partial class FailoverCoordinator : ReceiveActor, IWithTimers
         Receive<GetFailoverStatus>(_ => Sender.Tell(Status()));
         Receive<GetFailoverHistory>(_ => Sender.Tell(new FailoverHistory((_state?.History ?? []).Reverse().ToList())));
         Receive<GetRegions>(_ => Sender.Tell(Regions()));
-        Receive<TargetObserved>(o => _replication.Observe(o, Now));
+        Receive<TargetObserved>(o =>
+        {
+            _replication.Observe(o, Now);
+            ObserveRole(o);
+        });
+        Receive<GuardReport>(OnGuardReport);
+        Receive<StoppedGranting>(OnStoppedGranting);
         Receive<SubscribeAck>(_ => { });
         Receive<VotesAnswer>(OnVotes);
         Receive<Tick>(_ => OnTick());
@@ -134,6 +141,7 @@ public sealed partial class FailoverCoordinator : ReceiveActor, IWithTimers
         // A failed read is retried here too; a disagreement waits for its own, slower, survey.
         if (_state is null && _store is not null && !_busy && !Timers.IsTimerActive(ResurveyKey)) Load();
         var reachable = _directory.Reachable();
+        WatchMembers();
         // A round some member did not answer closes when the next poll is due; one all answered closed already.
         if (_rounds.Open) _rounds.Close(Now, WallNow, reachable);
         var poll = new PollVotes(_rounds.Issue(Now, reachable), _incarnation);
@@ -190,6 +198,7 @@ public sealed partial class FailoverCoordinator : ReceiveActor, IWithTimers
         var state = _state!;
         var decision = Evaluate(state);
         var wasBlocked = _phase == Phases.Blocked;
+        if (decision.Act is not { DryRun: true } && TryUnfence(state, decision)) return;
         _phase = decision.Phase;
         _reasons = decision.BlockedReasons;
         if (decision.Act is { DryRun: true } dry)
@@ -213,7 +222,7 @@ public sealed partial class FailoverCoordinator : ReceiveActor, IWithTimers
         var last = s.History.LastOrDefault(h => h.Kind != DecisionKinds.Blocked);
         return new FailoverStatus(_settings.Policy.Mode, s.Paused, s.ActiveRegion, s.Epoch.Counter, _phase, _reasons, s.CooldownUntil,
             last is null ? null : $"epoch {last.Epoch.Counter}: {last.Kind} {last.From} -> {last.To} at {last.At:yyyy-MM-ddTHH:mm:ssZ}",
-            Guarded: false, LeaseHolders: [],
+            Guarded: Guards.Guarded(s.ActiveRegion, Now), LeaseHolders: Guards.Holders(s.ActiveRegion, Now),
             _readiness.Select(r => new ReadinessView(r.Region, r.Eligible, r.LagBytes, r.AllReasons.ToList())).ToList());
     }
 

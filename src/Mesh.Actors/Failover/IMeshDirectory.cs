@@ -9,5 +9,8 @@ public interface IMeshDirectory
 {
     IReadOnlyCollection<ReachableMember> Reachable();
 
+    /// <summary>Every member the cluster has not removed, reachable or not, Up or not (evidence (c) waits for each).</summary>
+    IReadOnlyCollection<ReachableMember> Members() => Reachable();
+
     void Poll(ReachableMember member, PollVotes poll, IActorRef replyTo);
 }

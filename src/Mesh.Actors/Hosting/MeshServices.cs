@@ -3,6 +3,7 @@ using Mesh.Actors.Actions;
 using Mesh.Actors.DigitalOcean;
 using Mesh.Actors.Failover;
 using Mesh.Actors.Failover.Reconcile;
+using Mesh.Actors.Fencing;
 using Mesh.Actors.Probes;
 using Mesh.Contracts.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public static class MeshServices
         services.TryAddSingleton<IProbeFactory, ProbeFactory>();
         services.AddDigitalOcean(options, environment);
         services.TryAddSingleton<IResourceActions, ResourceActions>();
+        services.TryAddSingleton<IRegionFence, RegionFence>();
         services.TryAddSingleton(_ => NameServerCheck.ThroughThisHost());
         services.TryAddSingleton<IResourceSurvey>(sp => new ResourceSurvey(options, sp.GetRequiredService<IResourceActions>(), sp.GetService<IDnsSwitcher>()));
         services.TryAddSingleton<IPlanExecutor>(sp => new MeshPlanExecutor(options, sp.GetRequiredService<IResourceActions>(),

@@ -42,6 +42,7 @@ public static class MessageManifests
         (typeof(LeaseGrant), "lease-grant"),
         (typeof(LeaseRefusal), "lease-refusal"),
         (typeof(StoppedGranting), "lease-stopped"),
+        (typeof(GuardReport), "guard-report"),
     ];
 
     public static readonly FrozenDictionary<Type, string> ByType = Entries.ToFrozenDictionary(e => e.Type, e => e.Manifest);

@@ -7,11 +7,12 @@ namespace Mesh.Actors.Failover.Policy;
 /// <param name="GuardsConfirmed">(a) a node of the region confirmed the fence of every primary of its groups under this epoch.</param>
 /// <param name="FenceFailures">Failures any node reported while fencing; one is enough to distrust (a).</param>
 /// <param name="DropletsOff">(b) every droplet tagged for the region read back <c>off</c> through the API; null when not tried.</param>
-/// <param name="LeaseExpired">(c) every Up member outside the region stopped granting, Duration + DriftMargin passed, and the region was guarded when last heard from (the lease issue fills this in).</param>
+/// <param name="LeaseExpired">(c) every Up member outside the region stopped granting, Duration + DriftMargin passed, and the region was guarded when last heard from (the coordinator fills this in).</param>
 /// <param name="PrimaryUnreachableFor">(d) how long no vantage, the region's own guards included, got a connection to its primary; null when one did.</param>
 /// <param name="GuardsHoldPendingFence">(d) the region's guards keep retrying the fence, so a primary that comes back is fenced at once.</param>
+/// <param name="LeaseWhyNot">Why (c) does not hold yet, in words; null when unknown.</param>
 public sealed record FenceFacts(bool GuardsConfirmed, IReadOnlyList<string> FenceFailures, bool? DropletsOff, bool LeaseExpired,
-    TimeSpan? PrimaryUnreachableFor, bool GuardsHoldPendingFence);
+    TimeSpan? PrimaryUnreachableFor, bool GuardsHoldPendingFence, string? LeaseWhyNot = null);
 
 public sealed record FenceSettings(string PostgresFencing, bool AcceptUnreachablePrimary, TimeSpan LeaseDuration);
 
@@ -48,7 +49,7 @@ public static class FenceEvidencePolicy
         else if (facts.LeaseExpired)
             return new FenceVerdict(FenceEvidence.LeaseExpired, []);
         else
-            missing.Add($"{region}'s write lease has not provably expired");
+            missing.Add($"{region}'s write lease has not provably expired" + (facts.LeaseWhyNot is { } why ? $" ({why})" : ""));
 
         if (!settings.AcceptUnreachablePrimary)
             missing.Add("an unreachable primary is not accepted as fenced (AcceptUnreachablePrimary is off)");
