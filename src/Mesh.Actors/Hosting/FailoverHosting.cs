@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mesh.Actors.Hosting;
 
 /// <summary>
-/// Failover: every node's region voter and lease grantor, and the coordinator singleton with the cluster's durable store
+/// Failover: every node's region voter, lease grantor and stray-primary fencer, and the coordinator singleton with the cluster's durable store
 /// (or one from the services, for tests) and the plan executor from the services.
 /// </summary>
 public static class FailoverHosting
@@ -34,6 +34,10 @@ public static class FailoverHosting
             // Every node grants (rule 4): losing the coordinator's node never starves the active region's lease.
             registry.TryGet<FailoverCoordinator>(out var coordinator);
             system.ActorOf(LeaseGrantor.Props(options.Node.Name!, options.Node.Region!, new FailoverStateStore(system), coordinator, options.Failover.Lease.RenewInterval, clock), LeaseGrantor.Name);
+            // Every node fences the stray primaries its region reaches (rule 5), whoever coordinates and whether paused or not.
+            var state = new FailoverStateStore(system);
+            system.ActorOf(StrayPrimaryFencer.Props(options, options.Node.Region!, state, services.GetRequiredService<IResourceActions>(), state,
+                DistributedPubSub.Get(system).Mediator, clock), StrayPrimaryFencer.Name);
         });
     }
 }
