@@ -69,7 +69,7 @@ public static class StrayPrimaryRule
         ArgumentNullException.ThrowIfNull(failover);
         var region = target.Region;
         if (target.Kind is not (TargetKinds.Postgres or TargetKinds.Redis))
-            return StrayVerdict.Leave($"{target.Id} is a {target.Kind} target: only PostgreSQL and Redis primaries are fenced");
+            return StrayVerdict.Leave($"{target.Id} is not a database (kind {target.Kind}): only PostgreSQL and Redis primaries are fenced");
         if (target.Kind == TargetKinds.Postgres && failover.Fencing.Postgres == PostgresFencing.None)
             return StrayVerdict.Leave("Fencing.Postgres is none: the mesh fences no PostgreSQL server");
         if (target.Kind == TargetKinds.Redis && failover.Fencing.Redis == RedisFencing.None)
