@@ -39,6 +39,10 @@ public sealed class LeaseGrantorHostingTests : IAsyncLifetime
         Assert.Equal((1L, "ams3-a", "ams3", "nyc1"), (grant.RequestId, grant.Grantor, grant.GrantorRegion, grant.Region));
         var refused = Assert.IsType<LeaseRefusal>(refusal);
         Assert.Equal(("nyc1", "ams3"), (refused.ActiveRegion, refused.Region));
+
+        // Beside the grantor, every node hosts the fencer of stray primaries (rule 5).
+        foreach (var node in _nodes)
+            Assert.NotNull(await node.System.ActorSelection("/user/" + StrayPrimaryFencer.Name).ResolveOne(TimeSpan.FromSeconds(3)));
     }
 
     private static async Task<ILeaseAnswer?> AskAsync(ActorSelection selection, LeaseRequest request)

@@ -21,7 +21,7 @@ namespace Mesh.Actors.Failover;
 /// epoch (<see cref="FailoverStateRegister"/>). So a coordinator reads with a majority before it
 /// decides, and the resources' own epoch checks (rule 10) remain the fence.
 /// </remarks>
-public sealed class FailoverStateStore
+public sealed class FailoverStateStore : IStateMajorityReader
 {
     /// <summary>The default for how long a majority may take to answer.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);

@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mesh.Actors.Hosting;
 
 /// <summary>
-/// Failover: every node's region voter, lease grantor and region guard, and the coordinator singleton with the cluster's durable store
+/// Failover: every node's region voter, lease grantor, region guard and stray-primary fencer, and the coordinator singleton with the cluster's durable store
 /// (or one from the services, for tests) and the plan executor from the services.
 /// </summary>
 public static class FailoverHosting
@@ -35,6 +35,10 @@ public static class FailoverHosting
             registry.TryGet<FailoverCoordinator>(out var coordinator);
             system.ActorOf(LeaseGrantor.Props(options.Node.Name!, options.Node.Region!, new FailoverStateStore(system), coordinator, options.Failover.Lease.RenewInterval, clock), LeaseGrantor.Name);
             GuardHosting.StartGuard(system, options, services.GetRequiredService<IRegionFence>(), coordinator, clock);
+            // Every node fences the stray primaries its region reaches (rule 5), whoever coordinates and whether paused or not.
+            var state = new FailoverStateStore(system);
+            system.ActorOf(StrayPrimaryFencer.Props(options, options.Node.Region!, state, services.GetRequiredService<IResourceActions>(), state,
+                DistributedPubSub.Get(system).Mediator, clock), StrayPrimaryFencer.Name);
         });
     }
 }
