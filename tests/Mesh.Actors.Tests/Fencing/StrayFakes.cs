@@ -67,6 +67,7 @@ internal sealed class FakePostgres(string id) : IPostgresActions
     public Task<PromoteResult> PromoteAsync(Epoch epoch, CancellationToken cancellationToken) => throw new NotSupportedException("the stray fencer never promotes");
     public Task<UnfenceResult> UnfenceAsync(Epoch epoch, CancellationToken cancellationToken) => throw new NotSupportedException("the stray fencer never unfences");
     public Task<ReplayProgress> HasReplayedAsync(ulong lsn, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<FencePrivileges> CheckFencePrivilegesAsync(CancellationToken cancellationToken) => throw new NotSupportedException("the stray fencer never checks readiness");
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
