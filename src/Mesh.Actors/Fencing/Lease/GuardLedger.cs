@@ -17,8 +17,8 @@ public sealed record GuardLedger(GuardFacts Facts)
         this with { Facts = Facts with { Requests = [.. Facts.Requests, new SentRequest(requestId, at)] } };
 
     /// <summary>
-    /// A grant joins the ledger; any answer with a newer epoch teaches it (a refusal whose epoch makes another
-    /// region active is how a cut-off guard learns of a move from one member that knows it). A grant says its
+    /// A grant joins the ledger; any answer with a newer epoch teaches it (a refusal under a newer epoch is how a
+    /// cut-off guard learns of a move from one member that knows it). A grant says its
     /// region is active in its epoch. Nothing older than the newest epoch known changes what it knows.
     /// </summary>
     public GuardLedger Answered(ILeaseAnswer answer, TimeSpan at)
@@ -27,12 +27,9 @@ public sealed record GuardLedger(GuardFacts Facts)
         var facts = Facts;
         if (answer.Epoch > facts.NewestEpoch)
         {
-            var active = answer switch
-            {
-                LeaseGrant g => string.Equals(g.Region, facts.Region, StringComparison.Ordinal),
-                LeaseRefusal r => string.Equals(r.ActiveRegion, facts.Region, StringComparison.Ordinal),
-                _ => false,
-            };
+            // A grantor with a copy refuses only when that copy does not grant the region (GrantRule): not active,
+            // or a move away from it is stored. Either way the region is not to be kept writable in that epoch.
+            var active = answer is LeaseGrant g && string.Equals(g.Region, facts.Region, StringComparison.Ordinal);
             facts = facts with { NewestEpoch = answer.Epoch, RegionActiveInNewest = active };
         }
         if (answer is LeaseGrant grant)
@@ -43,7 +40,9 @@ public sealed record GuardLedger(GuardFacts Facts)
     /// <summary>This node's own copy of the stored state changed.</summary>
     public GuardLedger Learned(Epoch epoch, bool regionActive, TimeSpan at)
     {
-        if (epoch <= Facts.NewestEpoch) return this;
+        // The same epoch is the same stored state; it only teaches a guard that starts from nothing (the first
+        // stored state may carry the initial epoch the guard starts from).
+        if (epoch < Facts.NewestEpoch || epoch == Facts.NewestEpoch && (Facts.RegionActiveInNewest || !regionActive)) return this;
         var becameActive = regionActive && !Facts.RegionActiveInNewest;
         return this with
         {
