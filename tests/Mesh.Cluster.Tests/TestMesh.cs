@@ -48,8 +48,9 @@ internal static class TestMesh
     /// <param name="dataRoot">Where the nodes keep their data folders (one per node, by name); restart a mesh on the same root to find its data again.</param>
     /// <param name="probes">The probes every node runs (default: all pass).</param>
     /// <param name="services">Per node (by name): services registered before the mesh's own.</param>
+    /// <param name="configure">Changes to every node's options (e.g. the lease's timings).</param>
     public static async Task<IReadOnlyList<TestNode>> StartAsync(bool throttled, string dataRoot, IReadOnlyList<(string Node, string Region)>? nodes = null,
-        bool serializeMessages = true, IProbeFactory? probes = null, Action<string, IServiceCollection>? services = null)
+        bool serializeMessages = true, IProbeFactory? probes = null, Action<string, IServiceCollection>? services = null, Func<MeshOptions, MeshOptions>? configure = null)
     {
         nodes ??= Layout.Select(l => (l.Node, l.Region)).ToList();
         var ports = nodes.Select(_ => FreePorts.Next()).ToArray();
@@ -59,7 +60,8 @@ internal static class TestMesh
         {
             ExtraHocon = FastHocon + $"\nakka.actor.serialize-messages = {(serializeMessages ? "on" : "off")}", ThrottledTransport = throttled,
         };
-        var starts = nodes.Select((n, i) => TestNode.StartAsync(Options(n.Node, n.Region, ports[i], seeds, Path.Combine(dataRoot, n.Node)), overrides,
+        configure ??= o => o;
+        var starts = nodes.Select((n, i) => TestNode.StartAsync(configure(Options(n.Node, n.Region, ports[i], seeds, Path.Combine(dataRoot, n.Node))), overrides,
             probes ?? new PassingProbes(), services is null ? null : s => services(n.Node, s)));
         return await Task.WhenAll(starts);
     }

@@ -30,10 +30,11 @@ public sealed class GuardBoard(TimeSpan freshFor)
     /// guard of it held a lease. "Then" is the reports within freshFor of the region's latest one, so a region
     /// cut off keeps the view it had when it went silent.
     /// </summary>
-    public bool GuardedWhenLastHeard(string region)
+    /// <returns>Null when no guard of the region ever reported to this coordinator.</returns>
+    public bool? GuardedWhenLastHeard(string region)
     {
         var reports = Of(region).ToList();
-        if (reports.Count == 0) return false;
+        if (reports.Count == 0) return null;
         var last = reports.Max(r => r.At);
         return reports.Any(r => r.At >= last - freshFor && r.Report.Guards);
     }

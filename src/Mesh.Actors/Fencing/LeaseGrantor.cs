@@ -36,6 +36,10 @@ public sealed class LeaseGrantor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private GrantorMemory _memory = GrantorMemory.Empty;
 
+    // What each guard said in its last request, and whether its region was guarded when this grantor stopped.
+    private readonly Dictionary<string, (string Region, bool Guarded)> _heard = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _guardedAtStop = new(StringComparer.Ordinal);
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="node">This node's address, named in every answer.</param>
@@ -53,7 +57,11 @@ public sealed class LeaseGrantor : ReceiveActor, IWithTimers
         _clock = clock;
         _origin = clock.GetTimestamp();
 
-        Receive<LeaseRequest>(r => Sender.Tell(GrantRule.Decide(_memory, r, _node, _region, Now)));
+        Receive<LeaseRequest>(r =>
+        {
+            _heard[r.Node] = (r.Region, r.Guarded);
+            Sender.Tell(GrantRule.Decide(_memory, r, _node, _region, Now));
+        });
         Receive<Changed>(c =>
         {
             if (_store is not null && _store.TryRead(c, out var state)) Observe(state);
@@ -90,6 +98,8 @@ public sealed class LeaseGrantor : ReceiveActor, IWithTimers
         _memory = memory;
         foreach (var stop in stops)
         {
+            // Each guard's last word, however old: a region cut off goes silent in the state it was in.
+            _guardedAtStop[stop.Region] = _heard.Values.Any(h => h.Region == stop.Region && h.Guarded);
             _log.Info("Stopped granting leases to {0} at epoch {1}", stop.Region, stop.Epoch);
             Confirm(stop);
         }
@@ -108,5 +118,6 @@ public sealed class LeaseGrantor : ReceiveActor, IWithTimers
         foreach (var stop in _memory.Stopped.Values) Confirm(stop);
     }
 
-    private void Confirm(GrantStop stop) => _coordinator.Tell(new StoppedGranting(_node, _region, stop.Region, stop.Epoch));
+    private void Confirm(GrantStop stop) =>
+        _coordinator.Tell(new StoppedGranting(_node, _region, stop.Region, stop.Epoch, _guardedAtStop.GetValueOrDefault(stop.Region)));
 }

@@ -14,6 +14,7 @@ namespace Mesh.Actors.Fencing;
 public sealed class LeaseWatch(string region, Epoch epoch, TimeSpan storedAt)
 {
     private readonly Dictionary<string, (string Region, TimeSpan? ConfirmedAt, TimeSpan? RemovedAt)> _members = new(StringComparer.Ordinal);
+    private bool _confirmedGuarded;
 
     public string Region { get; } = region;
     public Epoch Epoch { get; } = epoch;
@@ -40,13 +41,18 @@ public sealed class LeaseWatch(string region, Epoch epoch, TimeSpan storedAt)
         ArgumentNullException.ThrowIfNull(stop);
         if (!string.Equals(stop.Region, Region, StringComparison.Ordinal) || stop.Epoch < Epoch) return;
         if (string.Equals(stop.GrantorRegion, Region, StringComparison.Ordinal)) return;
+        _confirmedGuarded |= stop.RegionGuarded;
         var known = _members.TryGetValue(stop.Grantor, out var k) ? k : (stop.GrantorRegion, null, null);
         if (known.ConfirmedAt is null) _members[stop.Grantor] = known with { ConfirmedAt = now };
     }
 
-    public ExpiryVerdict Evaluate(bool guardedWhenLastHeard, bool advisoryFence, TimeSpan now, LeaseSettings settings) =>
+    /// <param name="guardedWhenLastHeard">
+    /// What the coordinator's own guard reports say; null when it has none from the region (it took over after the
+    /// region went silent): then the grantors' word, passed on with their stops, decides.
+    /// </param>
+    public ExpiryVerdict Evaluate(bool? guardedWhenLastHeard, bool advisoryFence, TimeSpan now, LeaseSettings settings) =>
         LeaseExpiryEvidence.Evaluate(
             new ExpiryFacts(Region, StoredAt, _members.Select(kv => new OutsideMember(kv.Key, kv.Value.Region, kv.Value.ConfirmedAt, kv.Value.RemovedAt)).ToList(),
-                guardedWhenLastHeard, advisoryFence),
+                guardedWhenLastHeard ?? _confirmedGuarded, advisoryFence),
             now, settings);
 }

@@ -131,7 +131,8 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
         if (_released) return;
         if (_ledger.Facts.RegionActiveInNewest)
         {
-            var request = new LeaseRequest(++_nextRequest, _settings.Node, _settings.Region);
+            var holds = LeaseArithmetic.Compute(_ledger.Facts, now, Lease).Holds;
+            var request = new LeaseRequest(++_nextRequest, _settings.Node, _settings.Region, Guarded: holds && _readiness.Ready);
             _ledger = _ledger.Sent(request.RequestId, now);
             foreach (var member in _peers.Reachable()) _peers.Request(member, request, Self);
         }
@@ -224,6 +225,9 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
         Timers.Cancel(RenewKey);
         _log.Info("Leaving the cluster ({0}): {1}", exiting.Kind, verdict.Reason);
         _coordinator.Tell(Report());
+        // Grantors pass a region's last word on with their stops: this guard no longer guards.
+        var release = new LeaseRequest(++_nextRequest, _settings.Node, _settings.Region, Guarded: false);
+        foreach (var member in _peers.Reachable()) _peers.Request(member, release, ActorRefs.Nobody);
         if (verdict.FenceBeforeExit && _wasActive) Fence(facts.NewestEpoch, verdict.Reason, Sender, verdict);
         else Sender.Tell(new ExitDone(verdict));
     }

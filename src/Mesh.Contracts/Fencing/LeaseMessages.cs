@@ -12,7 +12,8 @@ namespace Mesh.Contracts.Fencing;
 /// <param name="RequestId">Unique among this guard's requests; a grant names it.</param>
 /// <param name="Node">The guard's node address.</param>
 /// <param name="Region">The region the guard guards (its own).</param>
-public sealed record LeaseRequest(long RequestId, string Node, string Region) : IMeshMessage;
+/// <param name="Guarded">The guard holds a lease and is fence-ready as it sends this: grantors pass that on with their stops (evidence (c)).</param>
+public sealed record LeaseRequest(long RequestId, string Node, string Region, bool Guarded = false) : IMeshMessage;
 
 /// <summary>A member's grant: the request it answers, the epoch of its copy of the stored state, and the region it makes active.</summary>
 public sealed record LeaseGrant(long RequestId, string Grantor, string GrantorRegion, Epoch Epoch, string Region) : ILeaseAnswer;
@@ -30,7 +31,12 @@ public sealed record LeaseRefusal(long RequestId, string Grantor, string Grantor
 /// counts Duration + DriftMargin from when the confirmation reached it, on its own clock, which is never
 /// earlier than the stop: times on the grantor's clock are never compared across nodes.
 /// </summary>
-public sealed record StoppedGranting(string Grantor, string GrantorRegion, string Region, Epoch Epoch) : IMeshMessage;
+/// <param name="RegionGuarded">
+/// When it stopped, the last word of some guard of <see cref="Region"/> to this grantor was that it held a lease and
+/// was fence-ready (a guard stopped with SIGTERM says it no longer is): so a coordinator that never heard from the region itself (it took over after the
+/// region was cut off) still learns whether something there fences when the lease ends.
+/// </param>
+public sealed record StoppedGranting(string Grantor, string GrantorRegion, string Region, Epoch Epoch, bool RegionGuarded = false) : IMeshMessage;
 
 /// <summary>A member's answer to a <see cref="LeaseRequest"/>: a <see cref="LeaseGrant"/> or a <see cref="LeaseRefusal"/>.</summary>
 public interface ILeaseAnswer : IMeshMessage

@@ -1,0 +1,113 @@
+using Akka.Actor;
+using Akka.Remote;
+using Akka.Remote.Transport;
+using Mesh.Actors.Failover;
+using Mesh.Actors.Fencing;
+using Mesh.Actors.Probes;
+using Mesh.Contracts.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mesh.Cluster.Tests.Safety;
+
+/// <summary>
+/// A mesh for the safety scenarios of SPEC 6 rules 4, 5 and 12: nodes per region as the test asks, a short lease,
+/// every node's fences and the coordinator's plan steps recorded on one <see cref="SafetyTimeline"/>, probes that
+/// fail exactly where the <see cref="Network"/> says a vantage cannot reach a region, and partitions cut with
+/// Akka.Remote's throttle adapter (both ways, per pair of nodes).
+/// </summary>
+internal sealed class SafetyMesh : IAsyncDisposable
+{
+    /// <summary>Short, valid lease timings (FenceLead >= 2 x RenewInterval, Duration >= FenceLead + 3 x RenewInterval).</summary>
+    public static readonly LeaseOptions Lease = new()
+    {
+        Duration = TimeSpan.FromSeconds(6), RenewInterval = TimeSpan.FromMilliseconds(500), FenceLead = TimeSpan.FromSeconds(2), DriftMargin = TimeSpan.FromMilliseconds(500),
+    };
+
+    private readonly string _dataRoot;
+
+    private SafetyMesh(string dataRoot, IReadOnlyList<TestNode> nodes, SafetyTimeline timeline, Network network)
+    {
+        _dataRoot = dataRoot;
+        Nodes = nodes;
+        Timeline = timeline;
+        Network = network;
+    }
+
+    public IReadOnlyList<TestNode> Nodes { get; private set; }
+    public SafetyTimeline Timeline { get; }
+    public Network Network { get; }
+
+    public IEnumerable<TestNode> In(string region) => Nodes.Where(n => n.Region == region);
+
+    /// <param name="layout">Nodes and their regions (default: one per region).</param>
+    /// <param name="dataRoot">Where the nodes keep their data (default: a fresh folder, deleted at the end).</param>
+    public static async Task<SafetyMesh> StartAsync(IReadOnlyList<(string Node, string Region)>? layout = null, string? dataRoot = null,
+        SafetyTimeline? timeline = null, Func<MeshOptions, MeshOptions>? configure = null)
+    {
+        layout ??= TestMesh.Layout.Select(l => (l.Node, l.Region)).ToList();
+        dataRoot ??= TestMesh.NewDataRoot();
+        timeline ??= new SafetyTimeline();
+        var network = new Network(layout);
+        var nodes = await TestMesh.StartAsync(throttled: true, dataRoot, layout, serializeMessages: false,
+            services: (node, s) => s
+                .AddSingleton<IRegionFence>(new RecordingFence(node, timeline))
+                .AddSingleton<IPlanExecutor>(new RecordingExecutor(node, timeline, network))
+                .AddSingleton<IProbeFactory>(new NetworkProbes(node, network)),
+            configure: o => (configure ?? (x => x))(o with { Failover = o.Failover with { Lease = Lease } }));
+        var mesh = new SafetyMesh(dataRoot, nodes, timeline, network);
+        await StateMesh.StartedAsync(nodes);
+        return mesh;
+    }
+
+    /// <summary>Cuts every link between the two sides, both ways; the probes follow.</summary>
+    public async Task CutAsync(IEnumerable<TestNode> side, IEnumerable<TestNode> other)
+    {
+        var others = other.ToList();
+        foreach (var a in side)
+            foreach (var b in others)
+            {
+                Network.Cut(a.Name, b.Name);
+                Assert.True(await Throttle(a, b, Blackhole.Instance));
+                Assert.True(await Throttle(b, a, Blackhole.Instance));
+            }
+    }
+
+    /// <summary>Mends every link between the two sides.</summary>
+    public async Task HealAsync(IEnumerable<TestNode> side, IEnumerable<TestNode> other)
+    {
+        var others = other.ToList();
+        foreach (var a in side)
+            foreach (var b in others)
+            {
+                Network.Heal(a.Name, b.Name);
+                await Throttle(a, b, Unthrottled.Instance);
+                await Throttle(b, a, Unthrottled.Instance);
+            }
+    }
+
+    /// <summary>Isolates a region: every link between its nodes and all others is cut, and its resources go with it.</summary>
+    public Task IsolateAsync(string region) => CutAsync(In(region), Nodes.Where(n => n.Region != region));
+
+    /// <summary>Stops a node at once, the way a crash would look to the others (no leave).</summary>
+    public async Task KillAsync(TestNode node)
+    {
+        Network.Kill(node.Name);
+        await node.System.Terminate();
+        await node.DisposeAsync();
+        Nodes = Nodes.Where(n => n != node).ToList();
+    }
+
+    public IReadOnlyList<SafetyEvent> Fences(string region) => Timeline.Events.Where(e => e.What == "fence" && e.Region == region).ToList();
+
+    public IReadOnlyList<SafetyEvent> Steps(string prefix) => Timeline.Events.Where(e => e.What.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+
+    private static Task<bool> Throttle(TestNode from, TestNode to, ThrottleMode mode) =>
+        ((IRemoteActorRefProvider)((ExtendedActorSystem)from.System).Provider).Transport
+            .ManagementCommand(new SetThrottle(to.Address, ThrottleTransportAdapter.Direction.Both, mode));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes) await node.DisposeAsync();
+        TestMesh.DeleteDataRoot(_dataRoot);
+    }
+}
