@@ -11,7 +11,10 @@ public interface IRegionFence
     /// </summary>
     Task<RegionFenceReport> FenceAsync(string region, Epoch epoch, CancellationToken cancellationToken);
 
-    /// <summary>Whether a fence could land now: every primary of the region reached, with the privileges the fence needs.</summary>
+    /// <summary>
+    /// Whether a fence could land now: every primary of the region reached, with the privileges the fence needs; and
+    /// whether a primary is fenced already (by any node's guard: the coordinator lifts a self-fence only once it knows).
+    /// </summary>
     Task<FenceReadiness> CheckReadinessAsync(string region, CancellationToken cancellationToken);
 }
 
@@ -22,7 +25,8 @@ public interface IRegionFence
 public sealed record RegionFenceReport(bool Fenced, bool Stale, IReadOnlyList<string> Details);
 
 /// <summary>A guard's fence-readiness (rule 4), in words.</summary>
-public sealed record FenceReadiness(bool Ready, string Reason)
+/// <param name="FoundFenced">A primary of the region was found fenced, recording this epoch (<see cref="Epoch.Zero"/> when it records none).</param>
+public sealed record FenceReadiness(bool Ready, string Reason, Epoch? FoundFenced = null)
 {
     public static readonly FenceReadiness Unchecked = new(false, "not checked yet");
 }

@@ -68,25 +68,32 @@ public sealed class RegionFence(MeshOptions options, IResourceActions actions) :
             return new FenceReadiness(false, "Fencing.Postgres is none: there is no fence to be ready for");
         var problems = new List<string>();
         var primaries = 0;
+        Epoch? fenced = null;
         foreach (var pg in Members(region, TargetKinds.Postgres))
         {
             try
             {
-                var p = await actions.Postgres(pg).CheckFencePrivilegesAsync(cancellationToken);
+                var server = actions.Postgres(pg);
+                var p = await server.CheckFencePrivilegesAsync(cancellationToken);
                 if (p.InRecovery) continue;
                 primaries++;
                 if (!p.CanFence) problems.Add($"{pg.Id}: {p.Reason}");
+                var reading = await server.ReadAsync(cancellationToken);
+                if (!reading.InRecovery && reading.Fenced) fenced = Max(fenced, reading.Epoch ?? Epoch.Zero);
             }
             catch (PostgresActionException e)
             {
                 problems.Add($"{pg.Id}: {e.Message}");
             }
         }
-        if (problems.Count > 0) return new FenceReadiness(false, string.Join("; ", problems));
+        if (problems.Count > 0) return new FenceReadiness(false, string.Join("; ", problems), fenced);
         return primaries == 0
             ? new FenceReadiness(false, $"no PostgreSQL server of {region} is a primary: nothing to fence")
-            : new FenceReadiness(true, $"reached {primaries} primar{(primaries == 1 ? "y" : "ies")} of {region} with the privileges the fence needs");
+            : new FenceReadiness(true, $"reached {primaries} primar{(primaries == 1 ? "y" : "ies")} of {region} with the privileges the fence needs" +
+                                       (fenced is { } f ? $"; a primary is fenced (epoch {f.Counter})" : ""), fenced);
     }
+
+    private static Epoch Max(Epoch? a, Epoch b) => a is { } x && x > b ? x : b;
 
     private IEnumerable<TargetOptions> Members(string region, string kind) =>
         options.Targets.Where(t => t.Region == region && t.Group is not null && t.Kind == kind);

@@ -205,6 +205,7 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
         if (done.Report.Fenced)
         {
             _fencedUnder = done.Epoch;
+            CheckReadinessNow();
             _log.Warning("Fenced the primaries of {0} under epoch {1}: {2}", _settings.Region, done.Epoch.Counter, details);
         }
         else if (done.Report.Stale)
@@ -241,13 +242,18 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
             failure: e => new ReadinessChecked(new FenceReadiness(false, e.GetBaseException().Message)));
     }
 
+    private static Epoch? Newest(Epoch? a, Epoch? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
     private GuardReport Report()
     {
         var facts = _ledger.Facts;
         var holds = !_released && facts.RegionActiveInNewest && LeaseArithmetic.Compute(facts, Now, Lease).Holds;
         var readiness = facts.RegionActiveInNewest ? _readiness : new FenceReadiness(false, $"{_settings.Region} is not the active region: nothing to guard");
+        // A fence found at the resource counts as much as this guard's own: another node's guard (one cut off, since
+        // downed and restarted) may have fenced and never told the coordinator.
+        var fenced = Newest(_fencedUnder, facts.RegionActiveInNewest ? _readiness.FoundFenced : null);
         return new GuardReport(_settings.Node, _settings.Region, facts.NewestEpoch, facts.RegionActiveInNewest && !_released, holds,
-            readiness.Ready, readiness.Reason, _fencedUnder, _released, _verdict?.Reason ?? "idle: this guard's region has not been active since it started");
+            readiness.Ready, readiness.Reason, fenced, _released, _verdict?.Reason ?? "idle: this guard's region has not been active since it started");
     }
 }
 

@@ -13,7 +13,7 @@ namespace Mesh.Contracts.Fencing;
 /// <param name="HoldsLease">Grants from Quorum regions still last on the guard's clock.</param>
 /// <param name="FenceReady">The guard checked that it reaches every primary of its region with the privileges the fence needs.</param>
 /// <param name="Readiness">Why it is or is not fence-ready, in words.</param>
-/// <param name="FencedUnder">The epoch under which this guard fenced its own region's primaries; null when it has not.</param>
+/// <param name="FencedUnder">The epoch under which this guard fenced its own region's primaries, or which a primary of its region records while the guard finds it fenced; null when neither.</param>
 /// <param name="Released">The node is stopping with SIGTERM: its lease is released and it no longer guards.</param>
 /// <param name="Verdict">The guard's latest verdict in words.</param>
 public sealed record GuardReport(

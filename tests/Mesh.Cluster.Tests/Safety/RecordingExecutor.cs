@@ -15,6 +15,7 @@ internal sealed class RecordingExecutor(string node, SafetyTimeline timeline, Ne
     {
         var (kind, subject) = PlanSteps.Parse(step);
         timeline.Add(new SafetyEvent(timeline.Now, node, step, kind == PlanSteps.Fence || kind == PlanSteps.Unfence ? subject : move.To, move.Epoch.Counter));
+        if (kind == PlanSteps.Unfence) timeline.Primaries.Unfence(subject);
         if (kind != PlanSteps.Fence) return Task.FromResult(StepOutcome.Done);
         var reached = network.Reaches(node, subject);
         return Task.FromResult(new StepOutcome(true, null, new FenceFacts(reached, reached ? [] : [$"{subject}'s primary: connection timed out from {node}"], null, false, null, false)));

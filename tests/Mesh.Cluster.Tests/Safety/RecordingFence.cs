@@ -13,11 +13,24 @@ internal sealed class RecordingFence(string node, SafetyTimeline timeline) : IRe
     public Task<RegionFenceReport> FenceAsync(string region, Epoch epoch, CancellationToken cancellationToken)
     {
         timeline.Add(new SafetyEvent(timeline.Now, node, "fence", region, epoch.Counter));
+        timeline.Primaries.Fence(region, epoch);
         return Task.FromResult(new RegionFenceReport(true, false, [$"{region}'s primaries fenced by {node}"]));
     }
 
     public Task<FenceReadiness> CheckReadinessAsync(string region, CancellationToken cancellationToken) =>
-        Task.FromResult(new FenceReadiness(true, $"{node} reaches {region}'s primaries (test)"));
+        Task.FromResult(new FenceReadiness(true, $"{node} reaches {region}'s primaries (test)", timeline.Primaries.FencedUnder(region)));
+}
+
+/// <summary>Whether each region's primary is fenced, and under which epoch: what a guard's readiness check reads back.</summary>
+internal sealed class Primaries
+{
+    private readonly ConcurrentDictionary<string, Epoch> _fenced = new(StringComparer.Ordinal);
+
+    public void Fence(string region, Epoch epoch) => _fenced.AddOrUpdate(region, epoch, (_, old) => old > epoch ? old : epoch);
+
+    public void Unfence(string region) => _fenced.TryRemove(region, out _);
+
+    public Epoch? FencedUnder(string region) => _fenced.TryGetValue(region, out var e) ? e : null;
 }
 
 /// <summary>One thing that happened to the resources, in the order it happened across the whole test mesh.</summary>
@@ -28,6 +41,9 @@ internal sealed class SafetyTimeline
 {
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly ConcurrentQueue<SafetyEvent> _events = new();
+
+    /// <summary>The regions' primaries, fenced by guards and unfenced by the plan's unfence step.</summary>
+    public Primaries Primaries { get; } = new();
 
     public TimeSpan Now => _clock.Elapsed;
 
