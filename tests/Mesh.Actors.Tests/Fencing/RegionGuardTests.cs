@@ -195,7 +195,8 @@ public sealed class RegionGuardTests : TestKit
     public void A_guard_never_granted_counts_Duration_minus_FenceLead_from_learning_its_region_is_active()
     {
         var guard = Guard();
-        _clock.Advance(Ms(500));   // started at 0, idle until 500
+        Settle();   // started (its clock read) at 0
+        _clock.Advance(Ms(500));   // idle until 500
         Assert.False(Settle().Guarding);
 
         guard.Tell(new LeaseGrantor.UseState(Nyc1At7));
