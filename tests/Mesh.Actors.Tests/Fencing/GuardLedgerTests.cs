@@ -68,4 +68,27 @@ public sealed class GuardLedgerTests
         Assert.Equal(GuardAction.Hold, GuardRule.Judge(active.Facts with { Region = "ams3" }, S(509), Settings).Action);
         Assert.Same(active, active.Learned(Current, regionActive: false, S(501)));   // an older epoch changes nothing
     }
+
+    [Fact]
+    public void A_newer_epoch_that_keeps_the_region_active_carries_the_lease_over()
+    {
+        var held = Started.Sent(1, S(2))
+            .Answered(new LeaseGrant(1, "nyc1-b", "nyc1", Current, "nyc1"), S(2.01))
+            .Answered(new LeaseGrant(1, "ams3-a", "ams3", Current, "nyc1"), S(2.2));
+        var unfence = Current.Next("c2");
+
+        // From its own copy (an unfence of nyc1), or from a grantor whose copy is ahead.
+        var learned = held.Learned(unfence, regionActive: true, S(3));
+        var taught = held.Sent(2, S(3)).Answered(new LeaseGrant(2, "sfo3-w", "sfo3", unfence, "nyc1"), S(3.1));
+
+        Assert.Equal(S(17), Judge(learned, 4).Lease.EndsAt);
+        Assert.Equal(GuardAction.Hold, Judge(learned, 4).Action);
+        Assert.Equal(S(17), Judge(taught, 4).Lease.EndsAt);
+        // A grantor whose copy still lags grants under the old epoch afterwards: that grant does not count.
+        var lagging = learned.Sent(3, S(5)).Answered(new LeaseGrant(3, "nyc1-b", "nyc1", Current, "nyc1"), S(5.1))
+            .Answered(new LeaseGrant(3, "ams3-a", "ams3", Current, "nyc1"), S(5.1));
+        Assert.Equal(S(17), Judge(lagging, 6).Lease.EndsAt);
+        // A newer epoch without the region voids them all.
+        Assert.Equal(GuardAction.FenceNow, Judge(held.Learned(unfence, regionActive: false, S(3)), 4).Action);
+    }
 }

@@ -68,4 +68,35 @@ public sealed class LeaseGrantorTests : TestKit
 
         Assert.Equal(12, Ask<LeaseRefusal>(1).Epoch.Counter);
     }
+
+    [Fact]
+    public void A_stop_passes_on_that_the_regions_guard_last_said_it_guarded()
+    {
+        _grantor.Tell(new LeaseGrantor.UseState(FailoverState.Initial("nyc1") with { Epoch = new Epoch(11, "c1") }));
+        _grantor.Tell(new LeaseRequest(1, "nyc1-a", "nyc1", Guarded: true));
+        ExpectMsg<LeaseGrant>();
+        _grantor.Tell(new LeaseRequest(1, "nyc1-b", "nyc1", Guarded: false));   // another guard of nyc1, not fence-ready
+        ExpectMsg<LeaseGrant>();
+
+        _grantor.Tell(new LeaseGrantor.UseState(FailoverSamples.Moving(12)));
+
+        Assert.True(_coordinator.ExpectMsg<StoppedGranting>().RegionGuarded);
+        Assert.True(_coordinator.ExpectMsg<StoppedGranting>(TimeSpan.FromSeconds(2)).RegionGuarded);   // and again in the repeats
+    }
+
+    [Fact]
+    public void A_guards_last_word_that_it_no_longer_guards_is_what_the_stop_passes_on()
+    {
+        _grantor.Tell(new LeaseGrantor.UseState(FailoverState.Initial("nyc1") with { Epoch = new Epoch(11, "c1") }));
+        _grantor.Tell(new LeaseRequest(1, "nyc1-a", "nyc1", Guarded: true));
+        ExpectMsg<LeaseGrant>();
+        _grantor.Tell(new LeaseRequest(2, "nyc1-a", "nyc1", Guarded: false));   // stopped with SIGTERM: its release
+        ExpectMsg<LeaseGrant>();
+        _grantor.Tell(new LeaseRequest(1, "ams3-a", "ams3", Guarded: true));    // a guarded request of another region says nothing of nyc1
+        ExpectMsg<LeaseRefusal>();
+
+        _grantor.Tell(new LeaseGrantor.UseState(FailoverSamples.Moving(12)));
+
+        Assert.False(_coordinator.ExpectMsg<StoppedGranting>().RegionGuarded);
+    }
 }

@@ -30,7 +30,7 @@ public sealed record GuardLedger(GuardFacts Facts)
             // A grantor with a copy refuses only when that copy does not grant the region (GrantRule): not active,
             // or a move away from it is stored. Either way the region is not to be kept writable in that epoch.
             var active = answer is LeaseGrant g && string.Equals(g.Region, facts.Region, StringComparison.Ordinal);
-            facts = facts with { NewestEpoch = answer.Epoch, RegionActiveInNewest = active };
+            facts = Newer(facts, answer.Epoch, active);
         }
         if (answer is LeaseGrant grant)
             facts = facts with { Grants = [.. facts.Grants, new ReceivedGrant(grant.RequestId, grant.Grantor, grant.GrantorRegion, grant.Epoch, grant.Region, at)] };
@@ -46,9 +46,27 @@ public sealed record GuardLedger(GuardFacts Facts)
         var becameActive = regionActive && !Facts.RegionActiveInNewest;
         return this with
         {
-            Facts = Facts with { NewestEpoch = epoch, RegionActiveInNewest = regionActive, ActiveSince = becameActive || Facts.ActiveSince is null && regionActive ? at : Facts.ActiveSince },
+            Facts = Newer(Facts, epoch, regionActive) with { ActiveSince = becameActive || Facts.ActiveSince is null && regionActive ? at : Facts.ActiveSince },
         };
     }
+
+    /// <summary>
+    /// The facts once <paramref name="epoch"/>, newer than the newest known, is learned. When it keeps the region active
+    /// (an unfence, an abort, an adopt of the same region) it stores no move away, so the grants that counted under the
+    /// epoch it replaces carry over to it: a grant counts only under the newest epoch (<see cref="LeaseArithmetic"/>), and
+    /// without this every such decision would void the lease and make the guard fence at its next tick, before any grant
+    /// under the new epoch could arrive (after an unfence: the region fenced again at once, under the unfence's own epoch).
+    /// Grants under older epochs stay void, and so do those that arrive later from a grantor whose copy still lags.
+    /// </summary>
+    private static GuardFacts Newer(GuardFacts facts, Epoch epoch, bool active) =>
+        facts with
+        {
+            NewestEpoch = epoch,
+            RegionActiveInNewest = active,
+            Grants = active && facts.RegionActiveInNewest
+                ? facts.Grants.Select(g => g.Epoch == facts.NewestEpoch ? g with { Epoch = epoch } : g).ToList()
+                : facts.Grants,
+        };
 
     /// <summary>
     /// The facts for a verdict at <paramref name="now"/> on a tick <paramref name="timerLate"/> late, and the
