@@ -56,15 +56,15 @@ internal static class TestMesh
         var ports = nodes.Select(_ => FreePorts.Next()).ToArray();
         var protocol = AkkaAddresses.Tcp;
         var seeds = ports.Select(p => $"{protocol}://health-mesh@127.0.0.1:{p}").ToArray();
-        var overrides = new MeshHostingOverrides
-        {
-            ExtraHocon = FastHocon + $"\nakka.actor.serialize-messages = {(serializeMessages ? "on" : "off")}", ThrottledTransport = throttled,
-        };
+        var overrides = new MeshHostingOverrides { ExtraHocon = ExtraHocon(serializeMessages), ThrottledTransport = throttled };
         configure ??= o => o;
         var starts = nodes.Select((n, i) => TestNode.StartAsync(configure(Options(n.Node, n.Region, ports[i], seeds, Path.Combine(dataRoot, n.Node))), overrides,
             probes ?? new PassingProbes(), services is null ? null : s => services(n.Node, s)));
         return await Task.WhenAll(starts);
     }
+
+    /// <summary>The test timings, and whether every message goes through serialization.</summary>
+    public static string ExtraHocon(bool serializeMessages) => FastHocon + $"\nakka.actor.serialize-messages = {(serializeMessages ? "on" : "off")}";
 
     /// <summary>A fresh folder for one mesh's data folders: durable state must never leak from one test (or run) into another.</summary>
     public static string NewDataRoot() => Directory.CreateTempSubdirectory("mesh-cluster-tests-").FullName;

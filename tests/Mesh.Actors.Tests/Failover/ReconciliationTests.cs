@@ -33,6 +33,9 @@ public sealed class ReconciliationTests
     {
         { "first start: nyc1's primary answers, ams3 follows, DNS points at nyc1", null, Found(Primary("nyc1"), Standby("ams3"), Dns("nyc1")), "nyc1" },
         { "first start: the record does not exist yet", null, Found(Primary("nyc1"), Standby("ams3"), new DnsFinding("www", null, null, null, null)), "nyc1" },
+        { "the initial state was stored; nyc1 cut off since (its primary does not answer): the outage a failover is for", FailoverState.Initial("nyc1"),
+            Found(Silent("nyc1"), Standby("ams3"), Dns("nyc1")), "nyc1" },
+        { "the initial state was stored; nyc1's own guard fenced its primary", FailoverState.Initial("nyc1"), Found(Fenced("nyc1", 0), Standby("ams3"), Dns("nyc1")), "nyc1" },
         { "stored ams3 after a failover; nyc1 fenced with the same epoch", Stored("ams3", 4), Found(Fenced("nyc1", 4), Primary("ams3", 4), Dns("ams3", 4)), "ams3" },
         { "stored ams3; ams3's primary is down (the outage itself): no evidence either way", Stored("ams3", 4), Found(Silent("ams3"), Standby("nyc1", 4), Dns("ams3", 4)), "ams3" },
         { "stored move past pg_promote: ams3 promoted, DNS not switched yet", Stored("nyc1", 3) with { Move = MoveTo("ams3", 4, Now.AddMinutes(-1), promoted: true), Phase = Phases.Promoting, Epoch = E(4) },
@@ -58,6 +61,8 @@ public sealed class ReconciliationTests
             "InitialActiveRegion nyc1 cannot be confirmed: none of its PostgreSQL servers answered as a writable primary" },
         { "first start, nyc1's primary does not answer", null, Found(Silent("nyc1"), Standby("ams3"), Dns("nyc1")),
             "InitialActiveRegion nyc1 cannot be confirmed: none of its PostgreSQL servers answered as a writable primary" },
+        { "the initial state was stored, but ams3 takes writes now", FailoverState.Initial("nyc1"), Found(Silent("nyc1"), Primary("ams3"), Dns("nyc1")),
+            "pg-ams3 (ams3) out of recovery, taking writes, timeline 1, not in InitialActiveRegion nyc1" },
         { "first start, DNS points at ams3", null, Found(Primary("nyc1"), Standby("ams3"), Dns("ams3")),
             "DNS www -> value-of-ams3 (ams3), not InitialActiveRegion nyc1" },
         { "first start, DNS cannot be read", null, Found(Primary("nyc1"), Standby("ams3"), new DnsFinding("www", null, null, null, null, "429 too many requests")),

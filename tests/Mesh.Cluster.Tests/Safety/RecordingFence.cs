@@ -8,12 +8,13 @@ namespace Mesh.Cluster.Tests.Safety;
 /// A region's primaries as the guards of one test mesh see them: every fence is recorded with its node, region,
 /// epoch and the moment it happened on the shared timeline. Readiness is always good (no server to check).
 /// </summary>
-internal sealed class RecordingFence(string node, SafetyTimeline timeline) : IRegionFence
+internal sealed class RecordingFence(string node, SafetyTimeline timeline, World? world = null) : IRegionFence
 {
     public Task<RegionFenceReport> FenceAsync(string region, Epoch epoch, CancellationToken cancellationToken)
     {
         timeline.Add(new SafetyEvent(timeline.Now, node, "fence", region, epoch.Counter));
         timeline.Primaries.Fence(region, epoch);
+        world?.Fenced(region, epoch);
         return Task.FromResult(new RegionFenceReport(true, false, [$"{region}'s primaries fenced by {node}"]));
     }
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Remote;
 using Akka.Remote.Transport;
 using Mesh.Actors.Failover;
+using Mesh.Actors.Failover.Reconcile;
 using Mesh.Actors.Fencing;
 using Mesh.Actors.Probes;
 using Mesh.Contracts.Configuration;
@@ -17,46 +18,93 @@ namespace Mesh.Cluster.Tests.Safety;
 /// </summary>
 internal sealed class SafetyMesh : IAsyncDisposable
 {
-    /// <summary>Short, valid lease timings (FenceLead >= 2 x RenewInterval, Duration >= FenceLead + 3 x RenewInterval).</summary>
+    /// <summary>
+    /// Short, valid lease timings (FenceLead >= 2 x RenewInterval, Duration >= FenceLead + 3 x RenewInterval). RenewInterval
+    /// stays at the production 1 s: a guard whose timer fires later than that counts itself frozen and fences, and a test
+    /// process running several actor systems on two cores does stall for most of a second now and then.
+    /// </summary>
     public static readonly LeaseOptions Lease = new()
     {
-        Duration = TimeSpan.FromSeconds(6), RenewInterval = TimeSpan.FromMilliseconds(500), FenceLead = TimeSpan.FromSeconds(2), DriftMargin = TimeSpan.FromMilliseconds(500),
+        Duration = TimeSpan.FromSeconds(8), RenewInterval = TimeSpan.FromSeconds(1), FenceLead = TimeSpan.FromSeconds(2.5), DriftMargin = TimeSpan.FromMilliseconds(500),
     };
 
     private readonly string _dataRoot;
 
-    private SafetyMesh(string dataRoot, IReadOnlyList<TestNode> nodes, SafetyTimeline timeline, Network network)
+    private readonly Func<MeshOptions, MeshOptions> _configure;
+    private readonly bool _keepData;
+
+    private SafetyMesh(string dataRoot, IReadOnlyList<TestNode> nodes, SafetyTimeline timeline, Network network, World world, Func<MeshOptions, MeshOptions> configure, bool keepData)
     {
         _dataRoot = dataRoot;
         Nodes = nodes;
         Timeline = timeline;
         Network = network;
+        World = world;
+        _configure = configure;
+        _keepData = keepData;
     }
 
     public IReadOnlyList<TestNode> Nodes { get; private set; }
     public SafetyTimeline Timeline { get; }
     public Network Network { get; }
+    public World World { get; }
+    public string DataRoot => _dataRoot;
 
     public IEnumerable<TestNode> In(string region) => Nodes.Where(n => n.Region == region);
 
     /// <param name="layout">Nodes and their regions (default: one per region).</param>
-    /// <param name="dataRoot">Where the nodes keep their data (default: a fresh folder, deleted at the end).</param>
+    /// <param name="dataRoot">Where the nodes keep their data (default: a fresh folder, deleted at the end unless given).</param>
+    /// <param name="world">The shop's resources (default: nyc1 primary and DNS, ams3 standby); pass one on to restart a mesh over it.</param>
     public static async Task<SafetyMesh> StartAsync(IReadOnlyList<(string Node, string Region)>? layout = null, string? dataRoot = null,
-        SafetyTimeline? timeline = null, Func<MeshOptions, MeshOptions>? configure = null)
+        SafetyTimeline? timeline = null, Func<MeshOptions, MeshOptions>? configure = null, World? world = null)
     {
         layout ??= TestMesh.Layout.Select(l => (l.Node, l.Region)).ToList();
+        var keepData = dataRoot is not null;
         dataRoot ??= TestMesh.NewDataRoot();
         timeline ??= new SafetyTimeline();
+        world ??= new World();
         var network = new Network(layout);
+        Func<MeshOptions, MeshOptions> configured = o => (configure ?? (x => x))(o with
+        {
+            Failover = o.Failover with
+            {
+                Lease = Lease,
+                Dns = new DnsOptions { Domain = "example.com", Records = [new DnsRecordOptions { Name = "shop" }], Values = World.DnsValues.ToDictionary() },
+            },
+        });
         var nodes = await TestMesh.StartAsync(throttled: true, dataRoot, layout, serializeMessages: false,
-            services: (node, s) => s
-                .AddSingleton<IRegionFence>(new RecordingFence(node, timeline))
-                .AddSingleton<IPlanExecutor>(new RecordingExecutor(node, timeline, network))
-                .AddSingleton<IProbeFactory>(new NetworkProbes(node, network)),
-            configure: o => (configure ?? (x => x))(o with { Failover = o.Failover with { Lease = Lease } }));
-        var mesh = new SafetyMesh(dataRoot, nodes, timeline, network);
+            services: (node, s) => Register(s, node, timeline, network, world), configure: configured);
+        var mesh = new SafetyMesh(dataRoot, nodes, timeline, network, world, configured, keepData);
         await StateMesh.StartedAsync(nodes);
         return mesh;
+    }
+
+    private static IServiceCollection Register(IServiceCollection s, string node, SafetyTimeline timeline, Network network, World world) => s
+        .AddSingleton<IRegionFence>(new RecordingFence(node, timeline, world))
+        .AddSingleton<IPlanExecutor>(new RecordingExecutor(node, timeline, network, world))
+        .AddSingleton<IResourceSurvey>(new WorldSurvey(world))
+        .AddSingleton<IProbeFactory>(new NetworkProbes(node, network));
+
+    /// <summary>
+    /// Starts <paramref name="name"/> again (after it was stopped) from <paramref name="dataDir"/>, joining the running
+    /// nodes: e.g. with a copy of its data folder from before a failover.
+    /// </summary>
+    public async Task<TestNode> RestartAsync(string name, string dataDir)
+    {
+        var region = Network.RegionOf(name);
+        var seeds = Nodes.Select(n => n.Address.ToString()).ToList();
+        var options = _configure(TestMesh.Options(name, region, Mesh.Tests.Shared.FreePorts.Next(), seeds, dataDir));
+        var node = await TestNode.StartAsync(options, new Mesh.Actors.Hosting.MeshHostingOverrides { ExtraHocon = TestMesh.ExtraHocon(serializeMessages: false), ThrottledTransport = true },
+            new NetworkProbes(name, Network), s => Register(s, name, Timeline, Network, World));
+        Nodes = [.. Nodes, node];
+        return node;
+    }
+
+    /// <summary>Stops one node cleanly (it leaves the cluster), keeping its data folder.</summary>
+    public async Task StopAsync(TestNode node)
+    {
+        await node.DisposeAsync();
+        Nodes = Nodes.Where(n => n != node).ToList();
     }
 
     /// <summary>Cuts every link between the two sides, both ways; the probes follow.</summary>
@@ -108,6 +156,7 @@ internal sealed class SafetyMesh : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes) await node.DisposeAsync();
-        TestMesh.DeleteDataRoot(_dataRoot);
+        Nodes = [];
+        if (!_keepData) TestMesh.DeleteDataRoot(_dataRoot);
     }
 }

@@ -62,15 +62,21 @@ public static class Reconciliation
             return new ReconcileVerdict(null, ["no failover state is stored and InitialActiveRegion is not set: adopt the active region"], null);
         var disagreements = new List<string>();
         if (found.NewestEpoch is { } newest)
-            disagreements.Add($"no failover state is stored, but the resources record epoch {newest.Counter}: the mesh has acted before (data directories lost?)");
-        if (found.Postgres.Any(p => p.Region == initialActive) && !found.Postgres.Any(p => p.Region == initialActive && p.Writable))
+            disagreements.Add(stored is null
+                ? $"no failover state is stored, but the resources record epoch {newest.Counter}: the mesh has acted before (data directories lost?)"
+                : $"only the initial state (epoch 0) is stored, but the resources record epoch {newest.Counter}: the mesh has acted since (data directories restored from before?)");
+        // Confirming needs the initial region's primary and DNS seen. Once the initial state was stored (a coordinator
+        // confirmed it, or an operator paused) a later start only looks for contrary evidence: the region may be down or
+        // cut off by now, and that is the outage a failover is for.
+        var confirming = stored is null;
+        if (confirming && found.Postgres.Any(p => p.Region == initialActive) && !found.Postgres.Any(p => p.Region == initialActive && p.Writable))
             disagreements.Add($"InitialActiveRegion {initialActive} cannot be confirmed: none of its PostgreSQL servers answered as a writable primary");
         foreach (var p in found.Postgres.Where(p => p.Writable && p.Region != initialActive))
             disagreements.Add($"{p}, not in InitialActiveRegion {initialActive}");
         foreach (var d in found.Dns)
         {
-            if (d.Error is not null) disagreements.Add($"{d}: InitialActiveRegion {initialActive} cannot be confirmed");
-            else if (d.Value is not null && d.ValueRegion != initialActive) disagreements.Add($"{d}, not InitialActiveRegion {initialActive}");
+            if (d.Error is not null && confirming) disagreements.Add($"{d}: InitialActiveRegion {initialActive} cannot be confirmed");
+            else if (d.Error is null && d.Value is not null && d.ValueRegion != initialActive) disagreements.Add($"{d}, not InitialActiveRegion {initialActive}");
         }
         return disagreements.Count == 0
             ? new ReconcileVerdict(stored ?? FailoverState.Initial(initialActive), [], null)
