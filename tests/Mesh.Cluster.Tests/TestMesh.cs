@@ -49,8 +49,13 @@ internal static class TestMesh
     /// <param name="probes">The probes every node runs (default: all pass).</param>
     /// <param name="services">Per node (by name): services registered before the mesh's own.</param>
     /// <param name="configure">Changes to every node's options (e.g. the lease's timings).</param>
+    /// <param name="staggered">
+    /// Start the nodes one by one in <paramref name="nodes"/>' order, each once the one before it is Up: the members' ages,
+    /// and so where the coordinator singleton runs (on the oldest) and where it goes next, follow that order.
+    /// </param>
     public static async Task<IReadOnlyList<TestNode>> StartAsync(bool throttled, string dataRoot, IReadOnlyList<(string Node, string Region)>? nodes = null,
-        bool serializeMessages = true, IProbeFactory? probes = null, Action<string, IServiceCollection>? services = null, Func<MeshOptions, MeshOptions>? configure = null)
+        bool serializeMessages = true, IProbeFactory? probes = null, Action<string, IServiceCollection>? services = null, Func<MeshOptions, MeshOptions>? configure = null,
+        bool staggered = false)
     {
         nodes ??= Layout.Select(l => (l.Node, l.Region)).ToList();
         var ports = nodes.Select(_ => FreePorts.Next()).ToArray();
@@ -61,9 +66,18 @@ internal static class TestMesh
             ExtraHocon = FastHocon + $"\nakka.actor.serialize-messages = {(serializeMessages ? "on" : "off")}", ThrottledTransport = throttled,
         };
         configure ??= o => o;
-        var starts = nodes.Select((n, i) => TestNode.StartAsync(configure(Options(n.Node, n.Region, ports[i], seeds, Path.Combine(dataRoot, n.Node))), overrides,
-            probes ?? new PassingProbes(), services is null ? null : s => services(n.Node, s)));
-        return await Task.WhenAll(starts);
+        Task<TestNode> Start((string Node, string Region) n, int i) => TestNode.StartAsync(configure(Options(n.Node, n.Region, ports[i], seeds, Path.Combine(dataRoot, n.Node))), overrides,
+            probes ?? new PassingProbes(), services is null ? null : s => services(n.Node, s));
+        if (!staggered) return await Task.WhenAll(nodes.Select(Start));
+
+        var started = new List<TestNode>();
+        foreach (var (n, i) in nodes.Select((n, i) => (n, i)))
+        {
+            var node = await Start(n, i);
+            started.Add(node);
+            await AwaitAsync(() => node.Cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up, TimeSpan.FromSeconds(30), $"{node.Name} is Up");
+        }
+        return started;
     }
 
     /// <summary>A fresh folder for one mesh's data folders: durable state must never leak from one test (or run) into another.</summary>
@@ -103,6 +117,9 @@ internal static class TestMesh
     public static Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what) => Eventually.UntilAsync(condition, timeout, what);
 
     public static Task AwaitAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        AwaitAsync(() => Task.FromResult(condition()), timeout, what);
+
+    public static Task AwaitAsync(Func<bool> condition, TimeSpan timeout, Func<string> what) =>
         AwaitAsync(() => Task.FromResult(condition()), timeout, what);
 }
 

@@ -41,8 +41,9 @@ internal sealed class SafetyMesh : IAsyncDisposable
 
     /// <param name="layout">Nodes and their regions (default: one per region).</param>
     /// <param name="dataRoot">Where the nodes keep their data (default: a fresh folder, deleted at the end).</param>
+    /// <param name="staggered">Start the nodes one by one in the layout's order, so the coordinator runs on the first and moves down the list.</param>
     public static async Task<SafetyMesh> StartAsync(IReadOnlyList<(string Node, string Region)>? layout = null, string? dataRoot = null,
-        SafetyTimeline? timeline = null, Func<MeshOptions, MeshOptions>? configure = null)
+        SafetyTimeline? timeline = null, Func<MeshOptions, MeshOptions>? configure = null, bool staggered = false)
     {
         layout ??= TestMesh.Layout.Select(l => (l.Node, l.Region)).ToList();
         dataRoot ??= TestMesh.NewDataRoot();
@@ -53,13 +54,16 @@ internal sealed class SafetyMesh : IAsyncDisposable
                 .AddSingleton<IRegionFence>(new RecordingFence(node, timeline))
                 .AddSingleton<IPlanExecutor>(new RecordingExecutor(node, timeline, network))
                 .AddSingleton<IProbeFactory>(new NetworkProbes(node, network)),
-            configure: o => (configure ?? (x => x))(o with { Failover = o.Failover with { Lease = Lease } }));
+            configure: o => (configure ?? (x => x))(o with { Failover = o.Failover with { Lease = Lease } }), staggered: staggered);
         var mesh = new SafetyMesh(dataRoot, nodes, timeline, network);
         await StateMesh.StartedAsync(nodes);
         return mesh;
     }
 
-    /// <summary>Cuts every link between the two sides, both ways; the probes follow.</summary>
+    /// <summary>
+    /// Cuts every link between the two sides, both ways; the probes follow. A node that is no longer running (downed)
+    /// has no transport left to throttle; the probes of and from it are cut all the same.
+    /// </summary>
     public async Task CutAsync(IEnumerable<TestNode> side, IEnumerable<TestNode> other)
     {
         var others = other.ToList();
@@ -67,12 +71,13 @@ internal sealed class SafetyMesh : IAsyncDisposable
             foreach (var b in others)
             {
                 Network.Cut(a.Name, b.Name);
+                if (!Running(a) || !Running(b)) continue;
                 Assert.True(await Throttle(a, b, Blackhole.Instance));
                 Assert.True(await Throttle(b, a, Blackhole.Instance));
             }
     }
 
-    /// <summary>Mends every link between the two sides.</summary>
+    /// <summary>Mends every link between the two sides (between running nodes; the probes of a downed node's region too).</summary>
     public async Task HealAsync(IEnumerable<TestNode> side, IEnumerable<TestNode> other)
     {
         var others = other.ToList();
@@ -80,22 +85,33 @@ internal sealed class SafetyMesh : IAsyncDisposable
             foreach (var b in others)
             {
                 Network.Heal(a.Name, b.Name);
+                if (!Running(a) || !Running(b)) continue;
                 await Throttle(a, b, Unthrottled.Instance);
                 await Throttle(b, a, Unthrottled.Instance);
             }
     }
 
+    private static bool Running(TestNode node) => !node.System.WhenTerminated.IsCompleted;
+
     /// <summary>Isolates a region: every link between its nodes and all others is cut, and its resources go with it.</summary>
     public Task IsolateAsync(string region) => CutAsync(In(region), Nodes.Where(n => n.Region != region));
 
-    /// <summary>Stops a node at once, the way a crash would look to the others (no leave).</summary>
+    /// <summary>
+    /// Stops a node at once, the way a crash would look to the others: every link to it is cut first, then it is
+    /// terminated. (Terminate alone runs the node's coordinated shutdown, which leaves the cluster gracefully and
+    /// hands the coordinator singleton over at once: that is a clean stop, not a crash.) The others find it
+    /// unreachable and down it; its own shutdown goes on, unheard, and is awaited only at the end of the test.
+    /// </summary>
     public async Task KillAsync(TestNode node)
     {
+        await CutAsync([node], Nodes.Where(n => n != node));
         Network.Kill(node.Name);
-        await node.System.Terminate();
-        await node.DisposeAsync();
         Nodes = Nodes.Where(n => n != node).ToList();
+        _killed.Add(node);
+        _ = node.System.Terminate();
     }
+
+    private readonly List<TestNode> _killed = [];
 
     public IReadOnlyList<SafetyEvent> Fences(string region) => Timeline.Events.Where(e => e.What == "fence" && e.Region == region).ToList();
 
@@ -108,6 +124,7 @@ internal sealed class SafetyMesh : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes) await node.DisposeAsync();
+        foreach (var node in _killed) await node.DisposeAsync();
         TestMesh.DeleteDataRoot(_dataRoot);
     }
 }
