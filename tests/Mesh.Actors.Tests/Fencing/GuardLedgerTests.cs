@@ -68,4 +68,40 @@ public sealed class GuardLedgerTests
         Assert.Equal(GuardAction.Hold, GuardRule.Judge(active.Facts with { Region = "ams3" }, S(509), Settings).Action);
         Assert.Same(active, active.Learned(Current, regionActive: false, S(501)));   // an older epoch changes nothing
     }
+
+    [Fact]
+    public void A_newer_epoch_that_keeps_the_region_active_restarts_its_lease_instead_of_ending_it()
+    {
+        // An unfence (or abort, or adopt) under epoch 8 while the guard held a lease under epoch 7.
+        var held = Started.Sent(1, S(2))
+            .Answered(new LeaseGrant(1, "nyc1-b", "nyc1", Current, "nyc1"), S(2.01))
+            .Answered(new LeaseGrant(1, "ams3-a", "ams3", Current, "nyc1"), S(2.2));
+        var (_, next) = held.At(S(3), TimeSpan.Zero, Settings);
+        Assert.True(next.Facts.HeldBefore);
+
+        var unfenced = next.Learned(Current.Next("c2"), regionActive: true, S(4));
+
+        var verdict = Judge(unfenced, 4.5);
+        Assert.Equal(GuardAction.Hold, verdict.Action);
+        Assert.False(verdict.Lease.Holds);   // the old epoch's grants no longer count: no lease to report
+        Assert.Equal(S(14), verdict.FenceAt);   // Duration - FenceLead from learning the epoch, unless granted under it
+        var renewed = unfenced.Sent(2, S(4.6))
+            .Answered(new LeaseGrant(2, "nyc1-b", "nyc1", Current.Next("c2"), "nyc1"), S(4.61))
+            .Answered(new LeaseGrant(2, "ams3-a", "ams3", Current.Next("c2"), "nyc1"), S(4.7));
+        Assert.Equal(S(19.6), Judge(renewed, 5).Lease.EndsAt);
+    }
+
+    [Fact]
+    public void A_grant_that_teaches_a_newer_epoch_keeping_the_region_active_restarts_its_lease_too()
+    {
+        var held = Started.Sent(1, S(2))
+            .Answered(new LeaseGrant(1, "nyc1-b", "nyc1", Current, "nyc1"), S(2.01))
+            .Answered(new LeaseGrant(1, "ams3-a", "ams3", Current, "nyc1"), S(2.2));
+        var (_, next) = held.At(S(3), TimeSpan.Zero, Settings);
+
+        var taught = next.Sent(2, S(4)).Answered(new LeaseGrant(2, "sfo3-w", "sfo3", Current.Next("c2"), "nyc1"), S(4.1));
+
+        Assert.Equal(Current.Next("c2"), taught.Facts.NewestEpoch);
+        Assert.Equal(GuardAction.Hold, Judge(taught, 4.5).Action);
+    }
 }

@@ -30,7 +30,7 @@ public sealed record GuardLedger(GuardFacts Facts)
             // A grantor with a copy refuses only when that copy does not grant the region (GrantRule): not active,
             // or a move away from it is stored. Either way the region is not to be kept writable in that epoch.
             var active = answer is LeaseGrant g && string.Equals(g.Region, facts.Region, StringComparison.Ordinal);
-            facts = facts with { NewestEpoch = answer.Epoch, RegionActiveInNewest = active };
+            facts = active ? Opened(facts, answer.Epoch, at) : facts with { NewestEpoch = answer.Epoch, RegionActiveInNewest = false };
         }
         if (answer is LeaseGrant grant)
             facts = facts with { Grants = [.. facts.Grants, new ReceivedGrant(grant.RequestId, grant.Grantor, grant.GrantorRegion, grant.Epoch, grant.Region, at)] };
@@ -43,12 +43,21 @@ public sealed record GuardLedger(GuardFacts Facts)
         // The same epoch is the same stored state; it only teaches a guard that starts from nothing (the first
         // stored state may carry the initial epoch the guard starts from).
         if (epoch < Facts.NewestEpoch || epoch == Facts.NewestEpoch && (Facts.RegionActiveInNewest || !regionActive)) return this;
-        var becameActive = regionActive && !Facts.RegionActiveInNewest;
-        return this with
-        {
-            Facts = Facts with { NewestEpoch = epoch, RegionActiveInNewest = regionActive, ActiveSince = becameActive || Facts.ActiveSince is null && regionActive ? at : Facts.ActiveSince },
-        };
+        if (regionActive) return new GuardLedger(Opened(Facts, epoch, at));
+        return this with { Facts = Facts with { NewestEpoch = epoch, RegionActiveInNewest = false } };
     }
+
+    /// <summary>
+    /// The guard learned, at <paramref name="at"/>, an epoch that makes its region active: a move into it, or a
+    /// decision that keeps or makes it active again (an unfence, an abort, an adopt). Grants count only under the
+    /// newest epoch, so a lease held under an older one no longer counts; the lease of the new epoch starts as a new
+    /// region's does, from learning it (rule 4's never-granted clock), not as one that ended. Otherwise every
+    /// such decision would make the guard fence at its next tick, before the new epoch's first grants arrive, and
+    /// an unfence would be followed by a new self-fence every time. A guard in that window holds no lease and
+    /// reports so, so evidence (c) never counts on it.
+    /// </summary>
+    private static GuardFacts Opened(GuardFacts facts, Epoch epoch, TimeSpan at) =>
+        facts with { NewestEpoch = epoch, RegionActiveInNewest = true, ActiveSince = at, HeldBefore = false };
 
     /// <summary>
     /// The facts for a verdict at <paramref name="now"/> on a tick <paramref name="timerLate"/> late, and the
