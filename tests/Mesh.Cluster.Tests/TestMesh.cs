@@ -49,13 +49,13 @@ internal static class TestMesh
     /// <param name="probes">The probes every node runs (default: all pass).</param>
     /// <param name="services">Per node (by name): services registered before the mesh's own.</param>
     /// <param name="configure">Changes to every node's options (e.g. the lease's timings).</param>
-    /// <param name="staggered">
-    /// Start the nodes one by one in <paramref name="nodes"/>' order, each once the one before it is Up: the members' ages,
-    /// and so where the coordinator singleton runs (on the oldest) and where it goes next, follow that order.
+    /// <param name="startLast">
+    /// Start the last node of <paramref name="nodes"/> only once all the others are Up: it is then the youngest member,
+    /// and the coordinator singleton (which runs on the oldest) reaches it only when every other node is gone.
     /// </param>
     public static async Task<IReadOnlyList<TestNode>> StartAsync(bool throttled, string dataRoot, IReadOnlyList<(string Node, string Region)>? nodes = null,
         bool serializeMessages = true, IProbeFactory? probes = null, Action<string, IServiceCollection>? services = null, Func<MeshOptions, MeshOptions>? configure = null,
-        bool staggered = false)
+        bool startLast = false)
     {
         nodes ??= Layout.Select(l => (l.Node, l.Region)).ToList();
         var ports = nodes.Select(_ => FreePorts.Next()).ToArray();
@@ -68,16 +68,12 @@ internal static class TestMesh
         configure ??= o => o;
         Task<TestNode> Start((string Node, string Region) n, int i) => TestNode.StartAsync(configure(Options(n.Node, n.Region, ports[i], seeds, Path.Combine(dataRoot, n.Node))), overrides,
             probes ?? new PassingProbes(), services is null ? null : s => services(n.Node, s));
-        if (!staggered) return await Task.WhenAll(nodes.Select(Start));
+        if (!startLast) return await Task.WhenAll(nodes.Select(Start));
 
-        var started = new List<TestNode>();
-        foreach (var (n, i) in nodes.Select((n, i) => (n, i)))
-        {
-            var node = await Start(n, i);
-            started.Add(node);
-            await AwaitAsync(() => node.Cluster.SelfMember.Status == Akka.Cluster.MemberStatus.Up, TimeSpan.FromSeconds(30), $"{node.Name} is Up");
-        }
-        return started;
+        var first = await Task.WhenAll(nodes.SkipLast(1).Select(Start));
+        await AwaitAsync(() => first.All(n => n.Cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == first.Length),
+            TimeSpan.FromSeconds(30), "every node but the last sees the others Up");
+        return [.. first, await Start(nodes[^1], nodes.Count - 1)];
     }
 
     /// <summary>A fresh folder for one mesh's data folders: durable state must never leak from one test (or run) into another.</summary>

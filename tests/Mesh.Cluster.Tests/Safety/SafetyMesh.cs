@@ -41,9 +41,9 @@ internal sealed class SafetyMesh : IAsyncDisposable
 
     /// <param name="layout">Nodes and their regions (default: one per region).</param>
     /// <param name="dataRoot">Where the nodes keep their data (default: a fresh folder, deleted at the end).</param>
-    /// <param name="staggered">Start the nodes one by one in the layout's order, so the coordinator runs on the first and moves down the list.</param>
+    /// <param name="startLast">Start the layout's last node once the others are Up: the coordinator reaches it only when all others are gone.</param>
     public static async Task<SafetyMesh> StartAsync(IReadOnlyList<(string Node, string Region)>? layout = null, string? dataRoot = null,
-        SafetyTimeline? timeline = null, Func<MeshOptions, MeshOptions>? configure = null, bool staggered = false)
+        SafetyTimeline? timeline = null, Func<MeshOptions, MeshOptions>? configure = null, bool startLast = false)
     {
         layout ??= TestMesh.Layout.Select(l => (l.Node, l.Region)).ToList();
         dataRoot ??= TestMesh.NewDataRoot();
@@ -54,7 +54,7 @@ internal sealed class SafetyMesh : IAsyncDisposable
                 .AddSingleton<IRegionFence>(new RecordingFence(node, timeline))
                 .AddSingleton<IPlanExecutor>(new RecordingExecutor(node, timeline, network))
                 .AddSingleton<IProbeFactory>(new NetworkProbes(node, network)),
-            configure: o => (configure ?? (x => x))(o with { Failover = o.Failover with { Lease = Lease } }), staggered: staggered);
+            configure: o => (configure ?? (x => x))(o with { Failover = o.Failover with { Lease = Lease } }), startLast: startLast);
         var mesh = new SafetyMesh(dataRoot, nodes, timeline, network);
         await StateMesh.StartedAsync(nodes);
         return mesh;
