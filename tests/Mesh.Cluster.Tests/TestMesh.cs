@@ -49,8 +49,13 @@ internal static class TestMesh
     /// <param name="probes">The probes every node runs (default: all pass).</param>
     /// <param name="services">Per node (by name): services registered before the mesh's own.</param>
     /// <param name="configure">Changes to every node's options (e.g. the lease's timings).</param>
+    /// <param name="startLast">
+    /// Start the last node of <paramref name="nodes"/> only once all the others are Up: it is then the youngest member,
+    /// and the coordinator singleton (which runs on the oldest) reaches it only when every other node is gone.
+    /// </param>
     public static async Task<IReadOnlyList<TestNode>> StartAsync(bool throttled, string dataRoot, IReadOnlyList<(string Node, string Region)>? nodes = null,
-        bool serializeMessages = true, IProbeFactory? probes = null, Action<string, IServiceCollection>? services = null, Func<MeshOptions, MeshOptions>? configure = null)
+        bool serializeMessages = true, IProbeFactory? probes = null, Action<string, IServiceCollection>? services = null, Func<MeshOptions, MeshOptions>? configure = null,
+        bool startLast = false)
     {
         nodes ??= Layout.Select(l => (l.Node, l.Region)).ToList();
         var ports = nodes.Select(_ => FreePorts.Next()).ToArray();
@@ -58,9 +63,14 @@ internal static class TestMesh
         var seeds = ports.Select(p => $"{protocol}://health-mesh@127.0.0.1:{p}").ToArray();
         var overrides = new MeshHostingOverrides { ExtraHocon = ExtraHocon(serializeMessages), ThrottledTransport = throttled };
         configure ??= o => o;
-        var starts = nodes.Select((n, i) => TestNode.StartAsync(configure(Options(n.Node, n.Region, ports[i], seeds, Path.Combine(dataRoot, n.Node))), overrides,
-            probes ?? new PassingProbes(), services is null ? null : s => services(n.Node, s)));
-        return await Task.WhenAll(starts);
+        Task<TestNode> Start((string Node, string Region) n, int i) => TestNode.StartAsync(configure(Options(n.Node, n.Region, ports[i], seeds, Path.Combine(dataRoot, n.Node))), overrides,
+            probes ?? new PassingProbes(), services is null ? null : s => services(n.Node, s));
+        if (!startLast) return await Task.WhenAll(nodes.Select(Start));
+
+        var first = await Task.WhenAll(nodes.SkipLast(1).Select(Start));
+        await AwaitAsync(() => first.All(n => n.Cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == first.Length),
+            TimeSpan.FromSeconds(30), "every node but the last sees the others Up");
+        return [.. first, await Start(nodes[^1], nodes.Count - 1)];
     }
 
     /// <summary>The test timings, and whether every message goes through serialization.</summary>
@@ -103,6 +113,9 @@ internal static class TestMesh
     public static Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what) => Eventually.UntilAsync(condition, timeout, what);
 
     public static Task AwaitAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        AwaitAsync(() => Task.FromResult(condition()), timeout, what);
+
+    public static Task AwaitAsync(Func<bool> condition, TimeSpan timeout, Func<string> what) =>
         AwaitAsync(() => Task.FromResult(condition()), timeout, what);
 }
 

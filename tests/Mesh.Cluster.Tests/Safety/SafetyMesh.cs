@@ -55,8 +55,9 @@ internal sealed class SafetyMesh : IAsyncDisposable
     /// <param name="layout">Nodes and their regions (default: one per region).</param>
     /// <param name="dataRoot">Where the nodes keep their data (default: a fresh folder, deleted at the end unless given).</param>
     /// <param name="world">The shop's resources (default: nyc1 primary and DNS, ams3 standby); pass one on to restart a mesh over it.</param>
+    /// <param name="startLast">Start the layout's last node once the others are Up: the coordinator reaches it only when all others are gone.</param>
     public static async Task<SafetyMesh> StartAsync(IReadOnlyList<(string Node, string Region)>? layout = null, string? dataRoot = null,
-        SafetyTimeline? timeline = null, Func<MeshOptions, MeshOptions>? configure = null, World? world = null)
+        SafetyTimeline? timeline = null, Func<MeshOptions, MeshOptions>? configure = null, World? world = null, bool startLast = false)
     {
         layout ??= TestMesh.Layout.Select(l => (l.Node, l.Region)).ToList();
         var keepData = dataRoot is not null;
@@ -73,7 +74,7 @@ internal sealed class SafetyMesh : IAsyncDisposable
             },
         });
         var nodes = await TestMesh.StartAsync(throttled: true, dataRoot, layout, serializeMessages: false,
-            services: (node, s) => Register(s, node, timeline, network, world), configure: configured);
+            services: (node, s) => Register(s, node, timeline, network, world), configure: configured, startLast: startLast);
         var mesh = new SafetyMesh(dataRoot, nodes, timeline, network, world, configured, keepData);
         await StateMesh.StartedAsync(nodes);
         return mesh;
@@ -107,7 +108,10 @@ internal sealed class SafetyMesh : IAsyncDisposable
         Nodes = Nodes.Where(n => n != node).ToList();
     }
 
-    /// <summary>Cuts every link between the two sides, both ways; the probes follow.</summary>
+    /// <summary>
+    /// Cuts every link between the two sides, both ways; the probes follow. A node that is no longer running (downed)
+    /// has no transport left to throttle; the probes of and from it are cut all the same.
+    /// </summary>
     public async Task CutAsync(IEnumerable<TestNode> side, IEnumerable<TestNode> other)
     {
         var others = other.ToList();
@@ -115,12 +119,13 @@ internal sealed class SafetyMesh : IAsyncDisposable
             foreach (var b in others)
             {
                 Network.Cut(a.Name, b.Name);
+                if (!Running(a) || !Running(b)) continue;
                 Assert.True(await Throttle(a, b, Blackhole.Instance));
                 Assert.True(await Throttle(b, a, Blackhole.Instance));
             }
     }
 
-    /// <summary>Mends every link between the two sides.</summary>
+    /// <summary>Mends every link between the two sides (between running nodes; the probes of a downed node's region too).</summary>
     public async Task HealAsync(IEnumerable<TestNode> side, IEnumerable<TestNode> other)
     {
         var others = other.ToList();
@@ -128,22 +133,33 @@ internal sealed class SafetyMesh : IAsyncDisposable
             foreach (var b in others)
             {
                 Network.Heal(a.Name, b.Name);
+                if (!Running(a) || !Running(b)) continue;
                 await Throttle(a, b, Unthrottled.Instance);
                 await Throttle(b, a, Unthrottled.Instance);
             }
     }
 
+    private static bool Running(TestNode node) => !node.System.WhenTerminated.IsCompleted;
+
     /// <summary>Isolates a region: every link between its nodes and all others is cut, and its resources go with it.</summary>
     public Task IsolateAsync(string region) => CutAsync(In(region), Nodes.Where(n => n.Region != region));
 
-    /// <summary>Stops a node at once, the way a crash would look to the others (no leave).</summary>
+    /// <summary>
+    /// Stops a node at once, the way a crash would look to the others: every link to it is cut first, then it is
+    /// terminated. (Terminate alone runs the node's coordinated shutdown, which leaves the cluster gracefully and
+    /// hands the coordinator singleton over at once: that is a clean stop, not a crash.) The others find it
+    /// unreachable and down it; its own shutdown goes on, unheard, and is awaited only at the end of the test.
+    /// </summary>
     public async Task KillAsync(TestNode node)
     {
+        await CutAsync([node], Nodes.Where(n => n != node));
         Network.Kill(node.Name);
-        await node.System.Terminate();
-        await node.DisposeAsync();
         Nodes = Nodes.Where(n => n != node).ToList();
+        _killed.Add(node);
+        _ = node.System.Terminate();
     }
+
+    private readonly List<TestNode> _killed = [];
 
     public IReadOnlyList<SafetyEvent> Fences(string region) => Timeline.Events.Where(e => e.What == "fence" && e.Region == region).ToList();
 
@@ -156,6 +172,7 @@ internal sealed class SafetyMesh : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes) await node.DisposeAsync();
+        foreach (var node in _killed) await node.DisposeAsync();
         Nodes = [];
         if (!_keepData) TestMesh.DeleteDataRoot(_dataRoot);
     }

@@ -1,0 +1,46 @@
+using Mesh.Contracts.Failover;
+using static Mesh.Cluster.Tests.Safety.SafetyChecks;
+
+namespace Mesh.Cluster.Tests.Safety;
+
+/// <summary>
+/// SPEC 6 rules 4, 5 and 12 with a region other than the active one cut off whole (one node per region): it downs
+/// itself, the active region keeps its lease from the two regions left, and nothing moves or is fenced.
+/// </summary>
+public sealed class QuietPartitionTests : IAsyncLifetime
+{
+    private SafetyMesh _mesh = null!;
+
+    public async Task InitializeAsync() => _mesh = await SafetyMesh.StartAsync();
+
+    public async Task DisposeAsync() => await _mesh.DisposeAsync();
+
+    [Fact]
+    public Task The_standby_site_cut_off_moves_nothing_and_fences_nothing() => CutOffAndQuietAsync("ams3");
+
+    [Fact]
+    public Task The_witness_cut_off_moves_nothing_and_fences_nothing() => CutOffAndQuietAsync("sfo3");
+
+    private async Task CutOffAndQuietAsync(string region)
+    {
+        var before = await AwaitGuardedAsync(_mesh);
+        var cutOff = _mesh.In(region).ToList();
+
+        await _mesh.IsolateAsync(region);
+
+        // Rule 12: an isolated region downs itself.
+        await TestMesh.AwaitAsync(() => cutOff.All(n => !Running(n)), TimeSpan.FromSeconds(60), () => $"{region} downs itself\n{_mesh.Timeline}");
+        // Nothing is supposed to happen from here on: watch for QuietWindow, long enough for nyc1's lease to lapse and
+        // be counted expired, and for a failover to be decided, were either going to happen.
+        await Task.Delay(QuietWindow);
+
+        var status = await AwaitGuardedAsync(_mesh, TimeSpan.FromSeconds(30));
+        var history = await HistoryAsync(_mesh);
+        var why = Describe(_mesh, history, status);
+        Assert.True(Moves(history).Count == 0, $"no failover or switchover is recorded\n{why}");
+        Assert.True(status.ActiveRegion == "nyc1" && status.Epoch == before.Epoch, $"nyc1 stays active under epoch {before.Epoch}\n{why}");
+        // No guard fenced (a guard whose lease lapses fences), and no plan step ran: nyc1 held its lease all along.
+        Assert.True(_mesh.Timeline.Events.Count == 0, $"nothing is fenced and no plan step runs\n{why}");
+        Assert.True(status.LeaseHolders.SequenceEqual(["nyc1-a"]), $"nyc1-a holds the lease\n{why}");
+    }
+}
