@@ -31,7 +31,7 @@ public sealed partial class MeshPlanExecutor
         try
         {
             var barriers = new List<Func<Task<(bool Reached, string Summary)>>>();
-            foreach (var pg in Members(region, TargetKinds.Postgres))
+            foreach (var pg in options.GroupMembersIn(region, TargetKinds.Postgres))
             {
                 var fence = await actions.Postgres(pg).FenceAsync(move.Epoch, FenceMode.Strict, ct);
                 if (fence.Outcome == ActionOutcome.SkippedStandby) continue;
@@ -47,7 +47,7 @@ public sealed partial class MeshPlanExecutor
             var heldRedis = new List<(TargetOptions Old, TargetOptions Successor)>();
             if (options.Failover.Fencing.Redis != RedisFencing.None)
             {
-                foreach (var redis in Members(region, TargetKinds.Redis))
+                foreach (var redis in options.GroupMembersIn(region, TargetKinds.Redis))
                 {
                     if (options.GroupMemberIn(redis, move.To) is not { } successor) continue;
                     var old = actions.Redis(redis);
@@ -90,7 +90,7 @@ public sealed partial class MeshPlanExecutor
     private async Task<StepOutcome> UnfenceAsync(Move move, string region, CancellationToken ct)
     {
         var failures = new List<string>();
-        foreach (var pg in Members(region, TargetKinds.Postgres))
+        foreach (var pg in options.GroupMembersIn(region, TargetKinds.Postgres))
         {
             try
             {
@@ -102,7 +102,7 @@ public sealed partial class MeshPlanExecutor
                 failures.Add($"{pg.Id}: {e.Message}");
             }
         }
-        foreach (var redis in Members(region, TargetKinds.Redis))
+        foreach (var redis in options.GroupMembersIn(region, TargetKinds.Redis))
         {
             try
             {
@@ -118,7 +118,4 @@ public sealed partial class MeshPlanExecutor
         }
         return failures.Count == 0 ? StepOutcome.Done : StepOutcome.Failed(string.Join("; ", failures));
     }
-
-    private IEnumerable<TargetOptions> Members(string region, string kind) =>
-        options.Targets.Where(t => t.Region == region && t.Group is not null && t.Kind == kind);
 }

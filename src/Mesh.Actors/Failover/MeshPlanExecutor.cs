@@ -90,7 +90,7 @@ public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActio
         var failures = new List<string>();
         var fencing = options.Failover.Fencing;
 
-        foreach (var pg in Members(region, TargetKinds.Postgres))
+        foreach (var pg in options.GroupMembersIn(region, TargetKinds.Postgres))
         {
             if (fencing.Postgres == PostgresFencing.None) continue;
             try
@@ -103,7 +103,7 @@ public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActio
                 failures.Add($"{pg.Id}: {e.Message}");
             }
         }
-        foreach (var redis in Members(region, TargetKinds.Redis))
+        foreach (var redis in options.GroupMembersIn(region, TargetKinds.Redis))
         {
             if (fencing.Redis == RedisFencing.None) continue;
             var successor = options.GroupMemberIn(redis, move.To);

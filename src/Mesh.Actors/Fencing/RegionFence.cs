@@ -18,7 +18,7 @@ public sealed class RegionFence(MeshOptions options, IResourceActions actions) :
         var details = new List<string>();
         var ok = true;
         var stale = false;
-        foreach (var pg in Members(region, TargetKinds.Postgres))
+        foreach (var pg in options.GroupMembersIn(region, TargetKinds.Postgres))
         {
             if (fencing.Postgres == PostgresFencing.None) break;
             try
@@ -39,7 +39,7 @@ public sealed class RegionFence(MeshOptions options, IResourceActions actions) :
                 details.Add($"{pg.Id}: {e.Message}");
             }
         }
-        foreach (var redis in Members(region, TargetKinds.Redis))
+        foreach (var redis in options.GroupMembersIn(region, TargetKinds.Redis))
         {
             if (fencing.Redis == RedisFencing.None) break;
             try
@@ -69,7 +69,7 @@ public sealed class RegionFence(MeshOptions options, IResourceActions actions) :
         var problems = new List<string>();
         var primaries = 0;
         Epoch? fenced = null;
-        foreach (var pg in Members(region, TargetKinds.Postgres))
+        foreach (var pg in options.GroupMembersIn(region, TargetKinds.Postgres))
         {
             try
             {
@@ -94,7 +94,4 @@ public sealed class RegionFence(MeshOptions options, IResourceActions actions) :
     }
 
     private static Epoch Max(Epoch? a, Epoch b) => a is { } x && x > b ? x : b;
-
-    private IEnumerable<TargetOptions> Members(string region, string kind) =>
-        options.Targets.Where(t => t.Region == region && t.Group is not null && t.Kind == kind);
 }

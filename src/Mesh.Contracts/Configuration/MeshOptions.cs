@@ -29,6 +29,10 @@ public sealed record MeshOptions
     public TargetOptions? GroupMemberIn(TargetOptions target, string region) =>
         target.Group is null ? null : Targets.FirstOrDefault(t => t.Group == target.Group && t.Kind == target.Kind && t.Region == region);
 
+    /// <summary>The members of every group of kind <paramref name="kind"/> in <paramref name="region"/>: the servers a fence or an unfence of that region acts on.</summary>
+    public IEnumerable<TargetOptions> GroupMembersIn(string region, string kind) =>
+        Targets.Where(t => t.Region == region && t.Group is not null && t.Kind == kind);
+
     public IEnumerable<RegionOptions> SiteRegions => Regions.Where(r => r.Kind == RegionKinds.Site);
 
     /// <summary>The configured quorum, or the majority of configured regions.</summary>

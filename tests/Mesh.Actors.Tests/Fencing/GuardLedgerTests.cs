@@ -91,4 +91,24 @@ public sealed class GuardLedgerTests
         // A newer epoch without the region voids them all.
         Assert.Equal(GuardAction.FenceNow, Judge(held.Learned(unfence, regionActive: false, S(3)), 4).Action);
     }
+
+    [Fact]
+    public void A_region_made_active_again_after_a_move_away_counts_its_new_lease_from_then_and_does_not_fence_its_new_primary()
+    {
+        // Held a lease under the current epoch, then a failover away (not active), then a switchover back.
+        var held = Started.Sent(1, S(2))
+            .Answered(new LeaseGrant(1, "nyc1-b", "nyc1", Current, "nyc1"), S(2.01))
+            .Answered(new LeaseGrant(1, "ams3-a", "ams3", Current, "nyc1"), S(2.2));
+        var (_, afterHolding) = held.At(S(3), TimeSpan.Zero, Settings);
+        var away = afterHolding.Learned(Current.Next("c2"), regionActive: false, S(4));
+        Assert.Equal(GuardAction.FenceNow, Judge(away, 5).Action);
+        var (_, longAfter) = away.At(S(60), TimeSpan.Zero, Settings);
+
+        var back = longAfter.Learned(Current.Next("c2").Next("c3"), regionActive: true, S(100));
+
+        var verdict = Judge(back, 101);
+        Assert.Equal(GuardAction.Hold, verdict.Action);
+        Assert.Equal(S(100) + Settings.Duration - Settings.FenceLead, verdict.FenceAt);
+        Assert.Equal(GuardAction.FenceNow, Judge(back, 100 + (Settings.Duration - Settings.FenceLead).TotalSeconds).Action);   // unless granted by then
+    }
 }

@@ -30,7 +30,7 @@ public sealed record GuardLedger(GuardFacts Facts)
             // A grantor with a copy refuses only when that copy does not grant the region (GrantRule): not active,
             // or a move away from it is stored. Either way the region is not to be kept writable in that epoch.
             var active = answer is LeaseGrant g && string.Equals(g.Region, facts.Region, StringComparison.Ordinal);
-            facts = Newer(facts, answer.Epoch, active);
+            facts = Newer(facts, answer.Epoch, active, at);
         }
         if (answer is LeaseGrant grant)
             facts = facts with { Grants = [.. facts.Grants, new ReceivedGrant(grant.RequestId, grant.Grantor, grant.GrantorRegion, grant.Epoch, grant.Region, at)] };
@@ -40,33 +40,40 @@ public sealed record GuardLedger(GuardFacts Facts)
     /// <summary>This node's own copy of the stored state changed.</summary>
     public GuardLedger Learned(Epoch epoch, bool regionActive, TimeSpan at)
     {
-        // The same epoch is the same stored state; it only teaches a guard that starts from nothing (the first
-        // stored state may carry the initial epoch the guard starts from).
+        // Within one epoch a region only ever becomes active (a move stores its target as active from promoting on);
+        // that, and a guard that starts from nothing (the first stored state may carry the initial epoch), is all the
+        // same epoch can teach.
         if (epoch < Facts.NewestEpoch || epoch == Facts.NewestEpoch && (Facts.RegionActiveInNewest || !regionActive)) return this;
-        var becameActive = regionActive && !Facts.RegionActiveInNewest;
-        return this with
-        {
-            Facts = Newer(Facts, epoch, regionActive) with { ActiveSince = becameActive || Facts.ActiveSince is null && regionActive ? at : Facts.ActiveSince },
-        };
+        return new GuardLedger(Newer(Facts, epoch, regionActive, at));
     }
 
     /// <summary>
-    /// The facts once <paramref name="epoch"/>, newer than the newest known, is learned. When it keeps the region active
-    /// (an unfence, an abort, an adopt of the same region) it stores no move away, so the grants that counted under the
-    /// epoch it replaces carry over to it: a grant counts only under the newest epoch (<see cref="LeaseArithmetic"/>), and
-    /// without this every such decision would void the lease and make the guard fence at its next tick, before any grant
-    /// under the new epoch could arrive (after an unfence: the region fenced again at once, under the unfence's own epoch).
+    /// The facts once <paramref name="epoch"/> (newer than the newest known, or the same one making the region active)
+    /// is learned at <paramref name="at"/>:
+    /// <list type="bullet">
+    /// <item>Without the region: nothing keeps it writable any more (the guard fences).</item>
+    /// <item>Keeping the region active (an unfence, an abort, an adopt of the same region): it stores no move away, so
+    /// the grants that counted under the epoch it replaces carry over to it. A grant counts only under the newest epoch
+    /// (<see cref="LeaseArithmetic"/>); without this every such decision would void the lease and make the guard fence at
+    /// its next tick, before any grant under the new epoch could arrive (after an unfence: fenced again at once).</item>
+    /// <item>Making it active after it was not (a move into it, also a move back long after the guard last held a
+    /// lease): a new activation, counted like a first one from this moment (rule 4's never-granted clock), not as a
+    /// lease that ended; otherwise a guard that held a lease before a failover would fence its region's new primary the
+    /// moment a switchover made the region active again.</item>
+    /// </list>
     /// Grants under older epochs stay void, and so do those that arrive later from a grantor whose copy still lags.
     /// </summary>
-    private static GuardFacts Newer(GuardFacts facts, Epoch epoch, bool active) =>
-        facts with
-        {
-            NewestEpoch = epoch,
-            RegionActiveInNewest = active,
-            Grants = active && facts.RegionActiveInNewest
-                ? facts.Grants.Select(g => g.Epoch == facts.NewestEpoch ? g with { Epoch = epoch } : g).ToList()
-                : facts.Grants,
-        };
+    private static GuardFacts Newer(GuardFacts facts, Epoch epoch, bool active, TimeSpan at)
+    {
+        if (!active) return facts with { NewestEpoch = epoch, RegionActiveInNewest = false };
+        if (facts.RegionActiveInNewest)
+            return facts with
+            {
+                NewestEpoch = epoch,
+                Grants = facts.Grants.Select(g => g.Epoch == facts.NewestEpoch ? g with { Epoch = epoch } : g).ToList(),
+            };
+        return facts with { NewestEpoch = epoch, RegionActiveInNewest = true, ActiveSince = at, HeldBefore = false };
+    }
 
     /// <summary>
     /// The facts for a verdict at <paramref name="now"/> on a tick <paramref name="timerLate"/> late, and the
