@@ -86,6 +86,12 @@ public sealed partial class FailoverCoordinator
     /// </summary>
     private void OnRequestAdopt(RequestAdopt r)
     {
+        // Bad input is refused for what it is, whatever the coordinator is doing.
+        if (!_settings.Policy.SiteRegions.Contains(r.ActiveRegion, StringComparer.Ordinal))
+        {
+            Sender.Tell(new CommandAnswer(400, null, [$"'{r.ActiveRegion}' is not a site region (site regions: {string.Join(", ", _settings.Policy.SiteRegions)})"]));
+            return;
+        }
         if (_store is null || _busy)
         {
             Sender.Tell(new CommandAnswer(503, null, [_store is null ? NoStore : Reading]));
@@ -94,11 +100,6 @@ public sealed partial class FailoverCoordinator
         if (_state?.Move is { } move)
         {
             Sender.Tell(new CommandAnswer(409, null, [OperatorRequests.InProgress(move, _state.Phase)]));
-            return;
-        }
-        if (!_settings.Policy.SiteRegions.Contains(r.ActiveRegion, StringComparer.Ordinal))
-        {
-            Sender.Tell(new CommandAnswer(400, null, [$"'{r.ActiveRegion}' is not a site region (site regions: {string.Join(", ", _settings.Policy.SiteRegions)})"]));
             return;
         }
         var current = _state ?? _unreconciled ?? FailoverState.Initial(_settings.Options.InitialActiveRegion ?? r.ActiveRegion);

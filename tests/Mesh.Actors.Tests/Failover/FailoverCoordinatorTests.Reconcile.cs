@@ -57,7 +57,9 @@ public sealed partial class FailoverCoordinatorTests
         Assert.Empty(_executor.Calls);
         Assert.Null(store.State);
 
-        var adopted = Command(coordinator, new RequestAdopt("ams3", 8));
+        // While it surveys the resources again (every 10 Intervals) the coordinator answers 503: an operator retries.
+        CommandAnswer adopted = null!;
+        AwaitCondition(() => (adopted = Command(coordinator, new RequestAdopt("ams3", 8))).Status != 503, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
 
         Assert.Equal((200, (long?)9), (adopted.Status, adopted.Epoch));
         var state = store.State!;
