@@ -25,9 +25,16 @@ internal static class SafetyChecks
             foreach (var node in (through ?? mesh.Nodes).Where(Running))
                 if ((answer = await node.AskCoordinatorAsync<T>(message)) is not null) return true;
             return false;
-        }, TimeSpan.FromSeconds(90), () => $"a coordinator answers {message.GetType().Name}\n{mesh.Timeline}");
+        }, TimeSpan.FromSeconds(90), () => $"a coordinator answers {message.GetType().Name}\n{Members(mesh)}\n{mesh.Timeline}");
         return answer!;
     }
+
+    /// <summary>What each node still running sees of the cluster: for a failure's message.</summary>
+    private static string Members(SafetyMesh mesh) =>
+        string.Join("\n", mesh.Nodes.Select(n => Running(n)
+            ? $"{n.Name}: leader {n.Cluster.State.Leader}; " + string.Join(", ", n.Cluster.State.Members.Select(m => $"{m.Address.Port} {m.Status}"))
+              + $"; unreachable {string.Join(", ", n.Cluster.State.Unreachable.Select(m => m.Address.Port))}"
+            : $"{n.Name}: not running"));
 
     public static Task<FailoverStatus> StatusAsync(SafetyMesh mesh) => AskAsync<FailoverStatus>(mesh, GetFailoverStatus.Instance);
 

@@ -119,7 +119,7 @@ internal sealed class SafetyMesh : IAsyncDisposable
             foreach (var b in others)
             {
                 Network.Cut(a.Name, b.Name);
-                if (!Running(a) || !Running(b)) continue;
+                if (!SafetyChecks.Running(a) || !SafetyChecks.Running(b)) continue;
                 Assert.True(await Throttle(a, b, Blackhole.Instance));
                 Assert.True(await Throttle(b, a, Blackhole.Instance));
             }
@@ -133,13 +133,11 @@ internal sealed class SafetyMesh : IAsyncDisposable
             foreach (var b in others)
             {
                 Network.Heal(a.Name, b.Name);
-                if (!Running(a) || !Running(b)) continue;
+                if (!SafetyChecks.Running(a) || !SafetyChecks.Running(b)) continue;
                 await Throttle(a, b, Unthrottled.Instance);
                 await Throttle(b, a, Unthrottled.Instance);
             }
     }
-
-    private static bool Running(TestNode node) => !node.System.WhenTerminated.IsCompleted;
 
     /// <summary>Isolates a region: every link between its nodes and all others is cut, and its resources go with it.</summary>
     public Task IsolateAsync(string region) => CutAsync(In(region), Nodes.Where(n => n.Region != region));
