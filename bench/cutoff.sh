@@ -14,6 +14,14 @@ for i in $(seq 1 "$repeat"); do
   echo "run $i: $line"
   lines+=("$line")
 done
-printf '%s\n' "${lines[@]}" | awk '
-  { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[2] != "-" && kv[1] != "coordinator") { v[kv[1]] = v[kv[1]] " " kv[2] } } }
-  END { for (k in v) { n = split(substr(v[k], 2), a, " "); asort(a); m = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2; printf "median %s = %.2f s (n=%d)\n", k, m, n } }'
+# Medians over the runs whose coordinator was outside the cut-off region (the goal's case), then over all runs.
+for which in outside all; do
+  for key in fenced decided promoted dns; do
+    values=$(printf '%s\n' "${lines[@]}" | { if [ "$which" = outside ]; then grep -v 'coordinator=nyc1'; else cat; fi; } \
+               | grep -o "$key=[0-9.]*" | cut -d= -f2 | sort -n)
+    n=$(printf '%s\n' "$values" | grep -c . || true)
+    [ "$n" -gt 0 ] || continue
+    median=$(printf '%s\n' "$values" | awk -v n="$n" '{ a[NR] = $1 } END { print (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }')
+    echo "median $key ($which, n=$n) = $median s"
+  done
+done
