@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Hosting;
 using Mesh.Actors.Hosting;
 using Mesh.Actors.Probes;
 using Mesh.Contracts.Configuration;

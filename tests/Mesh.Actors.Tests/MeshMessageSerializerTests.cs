@@ -5,7 +5,6 @@ using Mesh.Actors.Hosting;
 using Mesh.Actors.Serialization;
 using System.Text.Json;
 using Mesh.Actors.Failover;
-using Mesh.Actors.Probes;
 using Mesh.Contracts.Failover;
 using Mesh.Contracts.Fencing;
 using Mesh.Contracts.Messages;

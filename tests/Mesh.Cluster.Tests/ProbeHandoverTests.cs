@@ -1,5 +1,3 @@
-using Akka.Actor;
-using Akka.Cluster;
 using Mesh.Contracts.Probes;
 
 namespace Mesh.Cluster.Tests;

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Subscribe = Akka.Cluster.Tools.PublishSubscribe.Subscribe;
 using SubscribeAck = Akka.Cluster.Tools.PublishSubscribe.SubscribeAck;
 using Akka.DistributedData;

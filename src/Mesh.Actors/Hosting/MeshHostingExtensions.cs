@@ -1,9 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
-using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
-using Mesh.Actors.Failover;
 using Mesh.Actors.Serialization;
 using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Messages;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http;
 using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Probes;
 

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Mesh.Actors.Failover;
-using Mesh.Actors.Probes;
 using Mesh.Contracts.Failover;
 using Mesh.Contracts.Fencing;
 using Mesh.Contracts.Messages;

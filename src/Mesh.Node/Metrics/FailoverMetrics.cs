@@ -1,4 +1,3 @@
-using Akka.Actor;
 using Akka.Hosting;
 using Mesh.Actors.Failover;
 using Mesh.Contracts.Failover;

@@ -1,4 +1,3 @@
-using Mesh.Contracts.Failover;
 using Mesh.Actors.Failover.Policy;
 
 namespace Mesh.Actors.Tests.Failover;

@@ -1,5 +1,4 @@
 using Mesh.Actors.Fencing.Lease;
-using Mesh.Contracts.Failover;
 using static Mesh.Actors.Tests.Fencing.LeaseFixtures;
 
 namespace Mesh.Actors.Tests.Fencing;

@@ -1,4 +1,3 @@
-using Mesh.Contracts.Failover;
 using static Mesh.Cluster.Tests.Safety.SafetyChecks;
 
 namespace Mesh.Cluster.Tests.Safety;

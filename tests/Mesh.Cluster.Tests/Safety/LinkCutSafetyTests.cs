@@ -1,5 +1,4 @@
 using Mesh.Actors.Hosting.Downing;
-using Mesh.Contracts.Failover;
 using static Mesh.Cluster.Tests.Safety.SafetyChecks;
 
 namespace Mesh.Cluster.Tests.Safety;
