@@ -10,11 +10,27 @@ namespace Mesh.Cluster.Tests.Safety;
 /// </summary>
 public sealed class LinkCutSafetyTests : IAsyncLifetime
 {
-    private SafetyMesh _mesh = null!;
+    private SafetyMesh? _started;
 
-    public async Task InitializeAsync() => _mesh = await SafetyMesh.StartAsync();
+    private SafetyMesh _mesh => _started!;
 
-    public async Task DisposeAsync() => await _mesh.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_started is not null) await _started.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A mesh whose node in <paramref name="last"/> joins after the others are Up, so it is the youngest and never hosts
+    /// the coordinator: the scenario is about the lease, and a downed oldest node now and then leaves Akka's singleton
+    /// hand-over stalled for minutes (its own issue).
+    /// </summary>
+    private async Task StartWithLastAsync(string? last)
+    {
+        var layout = TestMesh.Layout.Select(l => (l.Node, l.Region)).OrderBy(l => l.Region == last).ToList();
+        _started = await SafetyMesh.StartAsync(layout, startLast: last is not null);
+    }
 
     // {nyc1, sfo3} and {ams3, sfo3} both span two regions; the one that holds the active region is kept.
     [Fact]
@@ -31,6 +47,7 @@ public sealed class LinkCutSafetyTests : IAsyncLifetime
     /// <param name="downs">The region the rule downs, when the active region decides it (null: member order does).</param>
     private async Task CutAsync(string one, string other, string? downs)
     {
+        await StartWithLastAsync(downs);
         var before = await AwaitGuardedAsync(_mesh);
         var a = _mesh.In(one).Single();
         var b = _mesh.In(other).Single();

@@ -8,11 +8,27 @@ namespace Mesh.Cluster.Tests.Safety;
 /// </summary>
 public sealed class QuietPartitionTests : IAsyncLifetime
 {
-    private SafetyMesh _mesh = null!;
+    private SafetyMesh? _started;
 
-    public async Task InitializeAsync() => _mesh = await SafetyMesh.StartAsync();
+    private SafetyMesh _mesh => _started!;
 
-    public async Task DisposeAsync() => await _mesh.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_started is not null) await _started.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A mesh whose node in <paramref name="last"/> joins after the others are Up, so it is the youngest and never hosts
+    /// the coordinator: the scenario is about the lease, and a downed oldest node now and then leaves Akka's singleton
+    /// hand-over stalled for minutes (its own issue).
+    /// </summary>
+    private async Task StartWithLastAsync(string? last)
+    {
+        var layout = TestMesh.Layout.Select(l => (l.Node, l.Region)).OrderBy(l => l.Region == last).ToList();
+        _started = await SafetyMesh.StartAsync(layout, startLast: last is not null);
+    }
 
     [Fact]
     public Task The_standby_site_cut_off_moves_nothing_and_fences_nothing() => CutOffAndQuietAsync("ams3");
@@ -22,6 +38,7 @@ public sealed class QuietPartitionTests : IAsyncLifetime
 
     private async Task CutOffAndQuietAsync(string region)
     {
+        await StartWithLastAsync(region);
         var before = await AwaitGuardedAsync(_mesh);
         var cutOff = _mesh.In(region).ToList();
 
