@@ -75,6 +75,9 @@ public sealed class MeshMessageSerializerTests : IAsyncLifetime
             FencedUnder: new Epoch(12, "3f2a9c"), Released: false, "3 regions grant until 41.2 s; fencing at 36.2 s unless renewed"),
         new LeaseRefusal(42, "akka.tcp://health-mesh@10.0.2.9:4053", "sfo3", Epoch.Zero, null, "nyc1", "this member holds no copy of the stored failover state yet"),
         new StoppedGranting("akka.tcp://health-mesh@10.0.1.7:4053", "ams3", "nyc1", new Epoch(13, "3f2a9c")),
+        GetReplicationPairs.Instance,
+        new ReplicationPairs("ams3-a", [new ReplicationPair("sfo3", "pg-ams3", "pg-nyc1", 4_096, true, TimeSpan.FromMilliseconds(1_250))],
+            [new PrimarySighting("pg-nyc1", TimeSpan.FromSeconds(3.5))]),
     };
 
     private static readonly DateTimeOffset At = new(2026, 11, 25, 21, 0, 0, TimeSpan.Zero);

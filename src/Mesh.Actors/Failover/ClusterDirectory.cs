@@ -36,6 +36,9 @@ public sealed class ClusterDirectory(ActorSystem system) : IMeshDirectory, ILeas
     public void Poll(ReachableMember member, PollVotes poll, IActorRef replyTo) =>
         system.ActorSelection($"{member.Address}/user/{RegionVoter.Name}").Tell(poll, replyTo);
 
+    public void AskReplicationPairs(ReachableMember member, IActorRef replyTo) =>
+        system.ActorSelection($"{member.Address}/user/{Replication.ReplicationWitness.Name}").Tell(GetReplicationPairs.Instance, replyTo);
+
     public void Request(ReachableMember member, LeaseRequest request, IActorRef replyTo) =>
         system.ActorSelection($"{member.Address}/user/{LeaseGrantor.Name}").Tell(request, replyTo);
 }

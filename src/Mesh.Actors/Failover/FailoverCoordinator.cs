@@ -36,6 +36,7 @@ public sealed partial class FailoverCoordinator : ReceiveActor, IWithTimers
     private readonly CoordinatorStatus _whereabouts;
     private readonly RoundKeeper _rounds;
     private readonly ReplicationTracker _replication;
+    private readonly HashSet<string> _pairsFrom = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly long _started;
 
@@ -82,6 +83,11 @@ public sealed partial class FailoverCoordinator : ReceiveActor, IWithTimers
         {
             _replication.Observe(o, Now);
             ObserveRole(o);
+        });
+        Receive<ReplicationPairs>(r =>
+        {
+            _replication.Adopt(r, Now);
+            _pairsFrom.Add(r.Node);
         });
         Receive<GuardReport>(OnGuardReport);
         Receive<StoppedGranting>(OnStoppedGranting);
@@ -142,6 +148,8 @@ public sealed partial class FailoverCoordinator : ReceiveActor, IWithTimers
         if (_state is null && _store is not null && !_busy && !Timers.IsTimerActive(ResurveyKey)) Load();
         var reachable = _directory.Reachable();
         WatchMembers();
+        // What the nodes remember of replication lag, once from each: the active primary may have died before this incarnation started.
+        foreach (var member in reachable.Where(m => !_pairsFrom.Contains(m.Node))) _directory.AskReplicationPairs(member, Self);
         // A round some member did not answer closes when the next poll is due; one all answered closed already.
         if (_rounds.Open) _rounds.Close(Now, WallNow, reachable);
         var poll = new PollVotes(_rounds.Issue(Now, reachable), _incarnation);

@@ -13,4 +13,7 @@ public interface IMeshDirectory
     IReadOnlyCollection<ReachableMember> Members() => Reachable();
 
     void Poll(ReachableMember member, PollVotes poll, IActorRef replyTo);
+
+    /// <summary>Asks the member's replication witness what lag it remembers; the answer (<see cref="ReplicationPairs"/>) goes to <paramref name="replyTo"/>.</summary>
+    void AskReplicationPairs(ReachableMember member, IActorRef replyTo) { }
 }

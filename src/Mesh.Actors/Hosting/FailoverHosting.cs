@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Mesh.Actors.Failover;
 using Mesh.Actors.Fencing;
 using Mesh.Actors.Failover.Reconcile;
+using Mesh.Actors.Failover.Replication;
 using Mesh.Actors.Failover.Voting;
 using Mesh.Contracts.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mesh.Actors.Hosting;
 
 /// <summary>
-/// Failover: every node's region voter, lease grantor, region guard and stray-primary fencer, and the coordinator singleton with the cluster's durable store
+/// Failover: every node's replication witness, region voter, lease grantor, region guard and stray-primary fencer, and the coordinator singleton with the cluster's durable store
 /// (or one from the services, for tests) and the plan executor from the services.
 /// </summary>
 public static class FailoverHosting
@@ -29,6 +30,7 @@ public static class FailoverHosting
         // After the singleton, so that its proxy is registered when the grantor asks for it.
         return builder.AddStartup((system, registry) =>
         {
+            system.ActorOf(ReplicationWitness.Props(options.Node.Name!, options.Targets, options.Probes.Interval, DistributedPubSub.Get(system).Mediator, clock), ReplicationWitness.Name);
             system.ActorOf(RegionVoter.Props(options.Node.Name!, options.Node.Region!, VoteSettingsFactory.From(options), DistributedPubSub.Get(system).Mediator, clock), RegionVoter.Name);
             // Every node grants (rule 4): losing the coordinator's node never starves the active region's lease.
             registry.TryGet<FailoverCoordinator>(out var coordinator);

@@ -42,6 +42,8 @@ public static class MessageManifests
         (typeof(LeaseRefusal), "lease-refusal"),
         (typeof(StoppedGranting), "lease-stopped"),
         (typeof(GuardReport), "guard-report"),
+        (typeof(GetReplicationPairs), "replication-pairs?"),
+        (typeof(ReplicationPairs), "replication-pairs"),
     ];
 
     public static readonly FrozenDictionary<Type, string> ByType = Entries.ToFrozenDictionary(e => e.Type, e => e.Manifest);

@@ -30,7 +30,10 @@ public static class LocalMeshConfig
     public static IReadOnlyList<LocalNodeSpec> Write(string workDir, LocalMeshTimings timings, string apiToken, LocalDigitalOcean? digitalOcean = null, LocalShop? shop = null)
     {
         Directory.CreateDirectory(workDir);
-        var specs = Layout.Select(l => new LocalNodeSpec(l.Node, l.Region, LocalPorts.Free(), LocalPorts.Free(),
+        // Remoting ports ascending in layout order: of members that become Up together the lower address is the older,
+        // so a drill that starts the first node among the first two knows that it will host the coordinator.
+        var remoting = Layout.Select(_ => LocalPorts.Free()).Order().ToList();
+        var specs = Layout.Select((l, i) => new LocalNodeSpec(l.Node, l.Region, remoting[i], LocalPorts.Free(),
             Path.Combine(workDir, $"{l.Node}.json"), Path.Combine(workDir, $"{l.Node}.log"))).ToList();
         foreach (var spec in specs)
         {

@@ -9,8 +9,11 @@ public sealed class LocalStack : IAsyncDisposable
     public const string PrimarySite = "nyc1";
     public const string StandbySite = "ams3";
 
-    private LocalStack(LocalPostgresPair postgres, LocalRedisPair redis)
+    private readonly string _root;
+
+    private LocalStack(string root, LocalPostgresPair postgres, LocalRedisPair redis)
     {
+        _root = root;
         Postgres = postgres;
         Redis = redis;
         Shop = new LocalShop(
@@ -40,12 +43,13 @@ public sealed class LocalStack : IAsyncDisposable
             if (redis.IsCompletedSuccessfully) await redis.Result.DisposeAsync();
             throw;
         }
-        return new LocalStack(postgres.Result, redis.Result);
+        return new LocalStack(root, postgres.Result, redis.Result);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Postgres.DisposeAsync();
         await Redis.DisposeAsync();
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 }

@@ -29,4 +29,16 @@ public static class FailoverTables
             [r.Region, r.Eligible ? "yes" : "no", r.LagBytes is { } lag ? lag.ToString(CultureInfo.InvariantCulture) : "-", string.Join("; ", r.Reasons)]);
         return string.Join(Environment.NewLine, lines) + Environment.NewLine + TextTable.Render(["STANDBY", "ELIGIBLE", "LAG", "REASONS"], rows);
     }
+
+    /// <summary>Each decision, newest first, with its steps one per row.</summary>
+    public static string History(IReadOnlyList<Mesh.Node.Api.HistoryView> history)
+    {
+        var rows = history.OrderByDescending(h => h.Epoch).SelectMany(h => h.Steps.Count == 0
+            ? [(IReadOnlyList<string>)[Epoch(h), h.Kind, $"{h.From} -> {h.To}", h.FencedBy ?? "-", "-", "", ""]]
+            : h.Steps.Select(st => (IReadOnlyList<string>)[Epoch(h), h.Kind, $"{h.From} -> {h.To}", h.FencedBy ?? "-", st.Name, st.Status,
+                st.DurationMs is { } ms ? (ms / 1000.0).ToString("0.000", CultureInfo.InvariantCulture) + " s" : "-"]));
+        return $"history: {history.Count} decisions" + Environment.NewLine + TextTable.Render(["EPOCH", "KIND", "MOVE", "FENCED BY", "STEP", "STATUS", "TOOK"], rows);
+    }
+
+    private static string Epoch(Mesh.Node.Api.HistoryView h) => h.Epoch.ToString(CultureInfo.InvariantCulture);
 }

@@ -75,8 +75,16 @@ internal sealed class FakeDirectory : IMeshDirectory
 
     public IReadOnlyCollection<ReachableMember> Reachable() => Members;
 
+    /// <summary>What each member's replication witness answers; null: no answer (the default).</summary>
+    public Func<ReachableMember, ReplicationPairs?> Pairs { get; set; } = _ => null;
+
     public void Poll(ReachableMember member, PollVotes poll, IActorRef replyTo) =>
         replyTo.Tell(new VotesAnswer(poll.Nonce, member.Node, member.Region, Votes(member)));
+
+    public void AskReplicationPairs(ReachableMember member, IActorRef replyTo)
+    {
+        if (Pairs(member) is { } answer) replyTo.Tell(answer);
+    }
 }
 
 /// <summary>Resources as scripted: what rule 11's survey would have read.</summary>

@@ -112,6 +112,40 @@ public sealed partial class FailoverCoordinatorTests : TestKit
     }
 
     [Fact]
+    public void A_coordinator_started_after_the_primary_died_learns_the_lag_from_the_nodes_and_fails_over()
+    {
+        var store = new FakeStore();
+        Outage();
+        // Only the standby is seen from here on; the pair was assembled by the nodes' witnesses before the primary died.
+        _directory.Pairs = m => m.Node == "ams3-a"
+            ? new ReplicationPairs("ams3-a", [new ReplicationPair("ams3", "pg-ams3", "pg-nyc1", 250, true, TimeSpan.FromSeconds(2))], [new PrimarySighting("pg-nyc1", TimeSpan.FromSeconds(2))])
+            : null;
+        var coordinator = Sys.ActorOf(FailoverCoordinator.Props(CoordinatorSettings.From(Options), store, _executor, _directory, null,
+            new CoordinatorStatus("akka.tcp://test@127.0.0.1:1", "sfo3-w", "sfo3", DateTimeOffset.UtcNow)));
+        coordinator.Tell(new TargetObserved("sfo3", "pg-ams3", ProbeStatus.Healthy, null, DateTimeOffset.UtcNow, 1, 0, null,
+            new ProbeFacts { Role = ServerRoles.Standby, ReceivePosition = 10_000, UpstreamStatus = "waiting", Timeline = 1 }));
+
+        AwaitStored(store, s => s.Phase == Phases.Completed);
+
+        Assert.Equal(Plan, _executor.Calls);
+        Assert.Equal("ams3", store.State!.ActiveRegion);
+    }
+
+    [Fact]
+    public void A_coordinator_started_after_the_primary_died_without_any_nodes_memory_blocks_on_unknown_lag()
+    {
+        var store = new FakeStore();
+        Outage();
+        var coordinator = Sys.ActorOf(FailoverCoordinator.Props(CoordinatorSettings.From(Options), store, _executor, _directory, null,
+            new CoordinatorStatus("akka.tcp://test@127.0.0.1:1", "sfo3-w", "sfo3", DateTimeOffset.UtcNow)));
+        coordinator.Tell(new TargetObserved("sfo3", "pg-ams3", ProbeStatus.Healthy, null, DateTimeOffset.UtcNow, 1, 0, null,
+            new ProbeFacts { Role = ServerRoles.Standby, ReceivePosition = 10_000, UpstreamStatus = "waiting", Timeline = 1 }));
+
+        AwaitAssert(() => Assert.Contains(Status(coordinator).BlockedReasons, r => r.Contains("pg-ams3: lag unknown", StringComparison.Ordinal)), TimeSpan.FromSeconds(5));
+        Assert.Empty(_executor.Calls);
+    }
+
+    [Fact]
     public void A_failed_step_is_retried_and_nothing_after_it_runs_until_it_succeeds()
     {
         var store = new FakeStore();

@@ -124,4 +124,44 @@ public sealed class ReplicationTrackerTests
         Assert.Equal(((long?)10, true), (e.LagBytes, e.FollowsActive));
         Assert.Equal(["cache", "main-db"], _tracker.Groups);
     }
+
+    [Fact]
+    public void A_tracker_that_started_after_the_primary_died_adopts_another_nodes_pair_with_its_age()
+    {
+        _tracker.Observe(Obs("ams3", "pg-nyc1", Primary(10_000)), S(100));
+        _tracker.Observe(Obs("ams3", "pg-ams3", Standby(9_600)), S(100.3));
+        _tracker.Observe(Obs("ams3", "pg-nyc1", ProbeFacts.None, ProbeStatus.Unhealthy), S(101));
+        var answer = _tracker.Export("ams3-a", S(105));
+        var fresh = new ReplicationTracker(Targets, TimeSpan.FromSeconds(1));
+        fresh.Observe(Obs("ams3", "pg-ams3", Standby(9_600, upstream: "waiting")), S(2));   // seen now: the standby lives, the primary is gone
+
+        fresh.Adopt(answer, S(3));
+
+        var e = fresh.Evidence("nyc1", "ams3").Single(x => x.TargetId == "pg-ams3");
+        Assert.Equal(((long?)400, true, true, (string?)null), (e.LagBytes, e.InRecovery, e.FollowsActive, e.Problem));
+        Assert.Equal(0.0, e.ObservedBeforeActiveLastSeen.TotalSeconds, 3);   // the pair was taken when the primary was last seen
+        Assert.Null(new ReplicationTracker(Targets, TimeSpan.FromSeconds(1)).Evidence("nyc1", "ams3").Single(x => x.TargetId == "pg-ams3").LagBytes);
+    }
+
+    [Fact]
+    public void An_adopted_pair_older_than_the_trackers_own_is_ignored_and_a_newer_one_replaces_it()
+    {
+        _tracker.Observe(Obs("ams3", "pg-nyc1", Primary(10_000)), S(10));
+        _tracker.Observe(Obs("ams3", "pg-ams3", Standby(9_900)), S(10.2));   // own pair at 10 s: lag 100
+
+        _tracker.Adopt(new("sfo3-w", [new("ams3", "pg-ams3", "pg-nyc1", 7_000, true, S(5))], []), S(11));   // taken at 6 s
+        Assert.Equal((long?)100, Pg().LagBytes);
+
+        _tracker.Adopt(new("sfo3-w", [new("ams3", "pg-ams3", "pg-nyc1", 300, true, S(0.5))], [new("pg-nyc1", S(0.5))]), S(11));   // taken at 10.5 s
+        Assert.Equal((long?)300, Pg().LagBytes);
+    }
+
+    [Fact]
+    public void Pairs_of_targets_this_node_does_not_know_are_ignored()
+    {
+        _tracker.Adopt(new("sfo3-w", [new("ams3", "pg-fra1", "pg-nyc1", 10, true, S(1))], [new("pg-fra1", S(1))]), S(5));
+
+        Assert.Empty(_tracker.Export("x", S(5)).Pairs);
+        Assert.Empty(_tracker.Export("x", S(5)).PrimariesLastSeen);
+    }
 }

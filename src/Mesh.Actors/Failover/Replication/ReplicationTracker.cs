@@ -1,5 +1,6 @@
 using Mesh.Actors.Failover.Policy;
 using Mesh.Contracts.Configuration;
+using Mesh.Contracts.Failover;
 using Mesh.Contracts.Probes;
 
 namespace Mesh.Actors.Failover.Replication;
@@ -80,6 +81,32 @@ public sealed class ReplicationTracker(IReadOnlyList<TargetOptions> targets, Tim
             evidence.Add(new StandbyEvidence(member.Group!, member.Kind!, member.Id!, inRecovery, follows, pair?.LagBytes is { } lag ? Math.Max(0, lag) : null, before, problem));
         }
         return evidence;
+    }
+
+    /// <summary>Every pair and primary sighting, as ages at <paramref name="now"/>, for a coordinator that starts after a primary died.</summary>
+    public ReplicationPairs Export(string node, TimeSpan now) => new(node,
+        [.. _pairs.Select(p => new ReplicationPair(p.Key.Vantage, p.Key.Standby, p.Value.Primary, p.Value.LagBytes, p.Value.Follows, now - p.Value.At))],
+        [.. _primaryLastSeen.Select(s => new PrimarySighting(s.Key, now - s.Value))]);
+
+    /// <summary>
+    /// Takes over what another node's witness remembers, dated on this clock as <paramref name="now"/> minus each
+    /// age (the answer's travel time makes them look that much fresher: milliseconds against an ObservationMaxAge
+    /// of seconds). A pair replaces this tracker's own only when newer; a sighting only moves later. Without this,
+    /// a coordinator that starts after the active primary died could never pair it again and would block for good.
+    /// </summary>
+    public void Adopt(ReplicationPairs answer, TimeSpan now)
+    {
+        foreach (var p in answer.Pairs.Where(p => _targets.ContainsKey(p.Standby) && _targets.ContainsKey(p.Primary)))
+        {
+            var at = now - p.Age;
+            if (_pairs.TryGetValue((p.Vantage, p.Standby), out var mine) && mine.At >= at) continue;
+            _pairs[(p.Vantage, p.Standby)] = new Pair(p.Primary, p.LagBytes, p.Follows, at);
+        }
+        foreach (var s in answer.PrimariesLastSeen.Where(s => _targets.ContainsKey(s.Target)))
+        {
+            var at = now - s.Age;
+            if (!_primaryLastSeen.TryGetValue(s.Target, out var mine) || mine < at) _primaryLastSeen[s.Target] = at;
+        }
     }
 
     /// <summary>The replication groups a failover to any region must carry along (all-or-nothing).</summary>
