@@ -12,8 +12,11 @@ using Microsoft.Extensions.Logging;
 namespace Mesh.Cluster.Tests;
 
 /// <summary>One mesh node in this process: a host wired by the production AddHealthMesh, on a loopback port.</summary>
-internal sealed class TestNode(string name, string region, IHost host) : IAsyncDisposable
+internal sealed class TestNode(string name, string region, IHost host, SingletonTrail trail) : IAsyncDisposable
 {
+    /// <summary>This node's recent singleton and membership log lines, for a failure message.</summary>
+    public string Trail => trail.Dump(Name);
+
     public string Name { get; } = name;
     public string Region { get; } = region;
     public IHost Host { get; } = host;
@@ -58,16 +61,21 @@ internal sealed class TestNode(string name, string region, IHost host) : IAsyncD
     /// <param name="services">Services registered before the mesh's own (which are only added when missing), e.g. a fake plan executor.</param>
     public static async Task<TestNode> StartAsync(MeshOptions options, MeshHostingOverrides overrides, IProbeFactory probes, Action<IServiceCollection>? services = null)
     {
+        var trail = new SingletonTrail();
         var host = new HostBuilder()
             .ConfigureServices(s =>
             {
-                s.AddLogging(l => { if (Environment.GetEnvironmentVariable("MESH_TEST_LOGS") == "1") l.AddSimpleConsole(o => o.SingleLine = true); }).AddSingleton(probes);
+                s.AddLogging(l =>
+                {
+                    l.AddProvider(trail);
+                    if (Environment.GetEnvironmentVariable("MESH_TEST_LOGS") == "1") l.AddSimpleConsole(o => o.SingleLine = true);
+                }).AddSingleton(probes);
                 services?.Invoke(s);
                 s.AddHealthMesh(options, SystemConfigEnvironment.Instance, overrides);
             })
             .Build();
         await host.StartAsync();
-        return new TestNode(options.Node.Name!, options.Node.Region!, host);
+        return new TestNode(options.Node.Name!, options.Node.Region!, host, trail);
     }
 
     public async ValueTask DisposeAsync()

@@ -34,7 +34,7 @@ public abstract class ThreeRegionClusterTest(bool throttled, IReadOnlyList<(stri
         {
             found = (await Task.WhenAll(nodes.Select(n => n.CoordinatorAsync()))).Select(s => s?.Address).ToArray();
             return found.All(a => a is not null);
-        }, timeout, "every node's proxy reaches the coordinator");
+        }, timeout, () => $"every node's proxy reaches the coordinator\n{string.Join("\n", nodes.Select(n => n.Trail))}");
         return found.Select(a => a!).ToArray();
     }
 }

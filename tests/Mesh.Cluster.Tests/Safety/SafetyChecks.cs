@@ -34,7 +34,7 @@ internal static class SafetyChecks
         string.Join("\n", mesh.Nodes.Select(n => Running(n)
             ? $"{n.Name}: leader {n.Cluster.State.Leader}; " + string.Join(", ", n.Cluster.State.Members.Select(m => $"{m.Address.Port} {m.Status}"))
               + $"; unreachable {string.Join(", ", n.Cluster.State.Unreachable.Select(m => m.Address.Port))}"
-            : $"{n.Name}: not running"));
+            : $"{n.Name}: not running")) + "\n" + string.Join("\n", mesh.Nodes.Where(Running).Select(n => n.Trail));
 
     public static Task<FailoverStatus> StatusAsync(SafetyMesh mesh) => AskAsync<FailoverStatus>(mesh, GetFailoverStatus.Instance);
 
