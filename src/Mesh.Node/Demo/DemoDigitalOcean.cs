@@ -22,12 +22,13 @@ public sealed class DemoDigitalOcean : IAsyncDisposable
     /// <summary>The ids of each site region's droplets (those tagged <see cref="LocalMeshConfig.DropletTags"/>).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<long>> Droplets { get; }
 
-    public static async Task<DemoDigitalOcean> StartAsync(CancellationToken ct)
+    /// <param name="addresses">Where the stand-in listens (default 127.0.0.1 on a free port); several need one fixed <paramref name="port"/>.</param>
+    public static async Task<DemoDigitalOcean> StartAsync(CancellationToken ct, IReadOnlyList<System.Net.IPAddress>? addresses = null, int port = 0)
     {
         // Fresh tokens per run, so the demo also shows that reads and writes use different ones.
         var token = "dop_v1_demo_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var actionsToken = "dop_v1_demo_actions_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-        var standIn = await DigitalOceanStandIn.StartAsync(new StandInOptions(token, actionsToken), ct);
+        var standIn = await DigitalOceanStandIn.StartAsync(new StandInOptions(token, actionsToken, port, addresses), ct);
         standIn.AddDomain(LocalMeshConfig.Domain);
         standIn.AddRecord(LocalMeshConfig.Domain, "A", LocalMeshConfig.RecordName, LocalMeshConfig.RegionValues["nyc1"], LocalMeshConfig.RecordTtl);
         var droplets = LocalMeshConfig.DropletTags.ToDictionary(kv => kv.Key,

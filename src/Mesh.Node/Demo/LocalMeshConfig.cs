@@ -44,7 +44,24 @@ public static class LocalMeshConfig
     }
 
     private static JsonObject Config(LocalNodeSpec self, IReadOnlyList<LocalNodeSpec> all, LocalMeshTimings t, string dataDir, string apiToken, LocalDigitalOcean digitalOcean,
-        LocalShop? shop) => new()
+        LocalShop? shop)
+    {
+        // The site regions' "app servers" are the nodes' own health endpoints, so the demo has targets to watch.
+        var apps = all.Where(n => Layout.Any(l => l.Node == n.Name && l.Kind == RegionKinds.Site)).Select(n => AppTarget(n.Region, $"{n.HttpUrl}/healthz"));
+        var shopTargets = shop is null ? [] : shop.PostgresPorts.Select(kv => PostgresTarget(kv.Key, "127.0.0.1", kv.Value))
+            .Concat(shop.RedisPorts.Select(kv => RedisTarget(kv.Key, "127.0.0.1", kv.Value)));
+        // With a shop the old primaries are crashed servers: only powering their droplets off proves them fenced.
+        var fencing = shop is null ? new JsonObject { ["AcceptUnreachablePrimary"] = true } : PowerOffFencing();
+        return Node(new NodeAt(self.Name, self.Region, "127.0.0.1", self.RemotingPort, self.HttpUrl, dataDir), all.Select(n => n.Address(ClusterName)),
+            t, apiToken, digitalOcean, [.. apps, .. shopTargets], fencing);
+    }
+
+    /// <summary>Where one node runs: its identity, the host its cluster port binds and is reached at, its API's URLs and its data folder.</summary>
+    public sealed record NodeAt(string Name, string Region, string Host, int RemotingPort, string HttpUrls, string DataDir);
+
+    /// <summary>One node's whole configuration file: the demo's regions (<see cref="Layout"/>), DNS and defaults, with the given targets and fencing.</summary>
+    public static JsonObject Node(NodeAt self, IEnumerable<string> seeds, LocalMeshTimings t, string apiToken, LocalDigitalOcean digitalOcean,
+        IEnumerable<JsonNode> targets, JsonObject fencing, JsonObject? cluster = null) => new()
     {
         ["Mesh"] = new JsonObject
         {
@@ -53,14 +70,14 @@ public static class LocalMeshConfig
             {
                 ["Name"] = self.Name,
                 ["Region"] = self.Region,
-                ["Hostname"] = "127.0.0.1",
+                ["Hostname"] = self.Host,
                 ["Port"] = self.RemotingPort,
-                ["SeedNodes"] = new JsonArray(all.Select(n => (JsonNode)JsonValue.Create(n.Address(ClusterName))).ToArray()),
-                ["HttpUrls"] = self.HttpUrl,
-                ["DataDir"] = dataDir,
+                ["SeedNodes"] = new JsonArray(seeds.Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
+                ["HttpUrls"] = self.HttpUrls,
+                ["DataDir"] = self.DataDir,
             },
-            ["Regions"] = new JsonArray(Layout.Select(l => (JsonNode)new JsonObject { ["Name"] = l.Region, ["Kind"] = l.Kind }).ToArray()),
-            ["Cluster"] = new JsonObject
+            ["Regions"] = new JsonArray(Layout.Select(l => l.Region).Distinct().Select(r => (JsonNode)new JsonObject { ["Name"] = r, ["Kind"] = Layout.First(l => l.Region == r).Kind }).ToArray()),
+            ["Cluster"] = cluster ?? new JsonObject
             {
                 ["StableAfter"] = Durations.Format(t.StableAfter),
                 ["HeartbeatInterval"] = Durations.Format(t.HeartbeatInterval),
@@ -68,13 +85,7 @@ public static class LocalMeshConfig
             },
             ["InitialActiveRegion"] = "nyc1",
             ["Probes"] = new JsonObject { ["Interval"] = Durations.Format(ProbeInterval), ["Fall"] = ProbeFall },
-            // The site regions' "app servers" are the nodes' own health endpoints, so the demo has targets to watch.
-            ["Targets"] = new JsonArray([.. all.Where(n => Layout.Any(l => l.Node == n.Name && l.Kind == RegionKinds.Site))
-                .Select(n => (JsonNode)new JsonObject
-                {
-                    ["Id"] = $"app-{n.Region}", ["Kind"] = TargetKinds.Http, ["Region"] = n.Region, ["Critical"] = true,
-                    ["Url"] = $"{n.HttpUrl}/healthz", ["ExpectBody"] = "ok",
-                }), .. shop is null ? [] : ShopTargets(shop)]),
+            ["Targets"] = new JsonArray([.. targets]),
             ["Failover"] = new JsonObject
             {
                 ["Mode"] = FailoverModes.Automatic,
@@ -85,14 +96,7 @@ public static class LocalMeshConfig
                     ["Records"] = new JsonArray(new JsonObject { ["Name"] = RecordName, ["Type"] = "A", ["Ttl"] = RecordTtl }),
                     ["Values"] = new JsonObject(RegionValues.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
                 },
-                // With a shop the old primaries are crashed servers: only powering their droplets off proves them fenced.
-                ["Fencing"] = shop is null
-                    ? new JsonObject { ["AcceptUnreachablePrimary"] = true }
-                    : new JsonObject
-                    {
-                        ["PowerOffDroplets"] = true,
-                        ["DropletTags"] = new JsonObject(DropletTags.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
-                    },
+                ["Fencing"] = fencing,
             },
             ["DigitalOcean"] = new JsonObject
             {
@@ -102,17 +106,32 @@ public static class LocalMeshConfig
         },
     };
 
-    /// <summary>Every site region's PostgreSQL and Redis, critical, in one replication group each; passwords are env: secrets.</summary>
-    private static IEnumerable<JsonNode> ShopTargets(LocalShop shop) =>
-        shop.PostgresPorts.Select(kv => (JsonNode)new JsonObject
-        {
-            ["Id"] = LocalShop.PostgresTarget(kv.Key), ["Kind"] = TargetKinds.Postgres, ["Region"] = kv.Key, ["Group"] = LocalShop.PostgresGroup, ["Critical"] = true,
-            ["ConnectionString"] = $"Host=127.0.0.1;Port={kv.Value.ToString(CultureInfo.InvariantCulture)};Username=postgres;Password=env:{LocalShop.PostgresPasswordVariable};Database=postgres",
-        }).Concat(shop.RedisPorts.Select(kv => (JsonNode)new JsonObject
-        {
-            ["Id"] = LocalShop.RedisTarget(kv.Key), ["Kind"] = TargetKinds.Redis, ["Region"] = kv.Key, ["Group"] = LocalShop.RedisGroup, ["Critical"] = true,
-            ["Endpoint"] = LocalRedisPair.Endpoint(kv.Value), ["Password"] = $"env:{LocalShop.RedisPasswordVariable}",
-        }));
+    /// <summary>Fencing that may power the old region's droplets off (evidence (b)), each site region's droplets under its tag.</summary>
+    public static JsonObject PowerOffFencing() => new()
+    {
+        ["PowerOffDroplets"] = true,
+        ["DropletTags"] = new JsonObject(DropletTags.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+    };
+
+    /// <summary>A critical HTTP target (an app server) answering "ok" at <paramref name="url"/>.</summary>
+    public static JsonNode AppTarget(string region, string url) => new JsonObject
+    {
+        ["Id"] = $"app-{region}", ["Kind"] = TargetKinds.Http, ["Region"] = region, ["Critical"] = true, ["Url"] = url, ["ExpectBody"] = "ok",
+    };
+
+    /// <summary>A region's PostgreSQL, critical, in the shop's replication group; the password is an env: secret.</summary>
+    public static JsonNode PostgresTarget(string region, string host, int port) => new JsonObject
+    {
+        ["Id"] = LocalShop.PostgresTarget(region), ["Kind"] = TargetKinds.Postgres, ["Region"] = region, ["Group"] = LocalShop.PostgresGroup, ["Critical"] = true,
+        ["ConnectionString"] = $"Host={host};Port={port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Password=env:{LocalShop.PostgresPasswordVariable};Database=postgres",
+    };
+
+    /// <summary>A region's Redis, critical, in the shop's replication group; the password is an env: secret.</summary>
+    public static JsonNode RedisTarget(string region, string host, int port) => new JsonObject
+    {
+        ["Id"] = LocalShop.RedisTarget(region), ["Kind"] = TargetKinds.Redis, ["Region"] = region, ["Group"] = LocalShop.RedisGroup, ["Critical"] = true,
+        ["Endpoint"] = $"{host}:{port.ToString(CultureInfo.InvariantCulture)}", ["Password"] = $"env:{LocalShop.RedisPasswordVariable}",
+    };
 }
 
 /// <summary>Where the mesh on this machine finds "DigitalOcean": the stand-in the demo runs, or nothing at all.</summary>

@@ -36,6 +36,7 @@ public sealed class DigitalOceanStandIn : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(options.Token);
         if (options.ActionsToken is { Length: 0 }) throw new ArgumentException("ActionsToken is empty; leave it null for a single token", nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Port);
+        if (options.Addresses is { Count: > 1 } && options.Port == 0) throw new ArgumentException("several addresses need one fixed port", nameof(options));
 
         // The empty builder: no configuration files or environment (a test's appsettings or ASPNETCORE_URLS
         // cannot change what the stand-in does) and no logging providers.
@@ -43,7 +44,7 @@ public sealed class DigitalOceanStandIn : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, options.Port);
+            foreach (var address in options.Addresses ?? [IPAddress.Loopback]) kestrel.Listen(address, options.Port);
         });
         builder.Services.AddRoutingCore();
         var app = builder.Build();
@@ -54,8 +55,8 @@ public sealed class DigitalOceanStandIn : IAsyncDisposable
         StandInRoutes.Map(app, state);
 
         await app.StartAsync(cancellationToken);
-        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        return new DigitalOceanStandIn(app, state, faults, new Uri($"http://127.0.0.1:{bound.Port}/"));
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new DigitalOceanStandIn(app, state, faults, new Uri($"http://{(options.Addresses?[0] ?? IPAddress.Loopback)}:{bound.Port}/"));
     }
 
     /// <summary>"http://127.0.0.1:PORT/"; the API's paths (/v2/...) are relative to it.</summary>
