@@ -144,8 +144,21 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
     {
         var wasActive = _ledger.Facts.RegionActiveInNewest;
         _ledger = _ledger.Answered(answer, Now);
+        if (!wasActive && _ledger.Facts.RegionActiveInNewest) ForgetFencesOfTheInactiveRegion();
         // A refusal that teaches an epoch without this region is acted on at once, not at the next tick.
         if (wasActive && !_ledger.Facts.RegionActiveInNewest) Judge(Now, TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// The region became active again. A fence made while it was not (of a region a move was leaving, or moving
+    /// into but not there yet) is undone by the move that makes it active (promotion opens the servers), so it is
+    /// neither this region fencing itself, which would ask the coordinator for an unfence, nor a reason to skip
+    /// fencing under the same epoch when this region's lease later lapses.
+    /// </summary>
+    private void ForgetFencesOfTheInactiveRegion()
+    {
+        _fencedUnder = null;
+        _triedUnder = null;
     }
 
     private void Learn(FailoverState copy)
@@ -155,6 +168,7 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
         _ledger = _ledger.Learned(copy.Epoch, GrantRule.Grants(copy, _settings.Region), Now);
         if (wasActive != _ledger.Facts.RegionActiveInNewest)
         {
+            if (!wasActive) ForgetFencesOfTheInactiveRegion();
             _log.Info("Epoch {0} {1} {2}", copy.Epoch.Counter, _ledger.Facts.RegionActiveInNewest ? "makes" : "no longer makes", _settings.Region + " the region this guard keeps writable");
             if (_ledger.Facts.RegionActiveInNewest) CheckReadinessNow();
             Judge(Now, TimeSpan.Zero);

@@ -355,4 +355,31 @@ public sealed class RegionGuardTests : TestKit
         AwaitCondition(() => _fence.Fences.Count == 2, TimeSpan.FromSeconds(3));
         Assert.Equal([E7, E8], _fence.Epochs);
     }
+
+    [Fact]
+    public void A_fence_made_while_the_region_was_not_active_is_not_reported_once_a_move_makes_it_active_and_a_later_lapse_fences_again()
+    {
+        var e9 = new Epoch(9, "c3");
+        var guard = Guarding();
+        // Epoch 9 moves the shop from ams3 to nyc1; until it completes nyc1 is not active, so the guard fences (its
+        // servers are standbys then: nothing is done, and the fence reports success).
+        var movingIn = MovingAway with
+        {
+            Epoch = e9, ActiveRegion = "ams3",
+            Move = MovingAway.Move! with { Kind = DecisionKinds.Switchover, From = "ams3", To = "nyc1", Epoch = e9 },
+        };
+        guard.Tell(new LeaseGrantor.UseState(movingIn));
+        FencedOnceUnder(e9);
+
+        // The move completes: nyc1 is active in epoch 9 and granted again.
+        _peers.GrantFrom(e9, AllRegions);
+        guard.Tell(new LeaseGrantor.UseState(FailoverState.Initial("nyc1") with { Epoch = e9 }));
+        var active = _coordinator.FishForMessage<GuardReport>(r => r.Guards && r.Epoch == e9, TimeSpan.FromSeconds(3));
+        Assert.Null(active.FencedUnder);
+
+        _peers.Silence();
+        Walk(700);
+        AwaitCondition(() => _fence.Fences.Count == 2, TimeSpan.FromSeconds(3));
+        Assert.Equal([e9, e9], _fence.Epochs);
+    }
 }

@@ -189,10 +189,10 @@ internal sealed class ChaosShop : IAsyncDisposable
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException) { return null; }
     }
 
-    /// <summary>The first answer of any node still running among <paramref name="nodes"/>.</summary>
-    public async Task<T?> AskAnyAsync<T>(IEnumerable<string> nodes, string path) where T : class
+    /// <summary>The first answer of any node still running among <paramref name="nodes"/> (default: all).</summary>
+    public async Task<T?> AskAnyAsync<T>(IEnumerable<string>? nodes, string path) where T : class
     {
-        foreach (var node in nodes.Where(n => Mesh.Processes.TryGetValue(n, out var p) && p.Running))
+        foreach (var node in (nodes ?? ChaosMesh.Layout.Select(l => l.Node)).Where(n => Mesh.Processes.TryGetValue(n, out var p) && p.Running))
             if (await GetAsync<T>(node, path) is { } answer) return answer;
         return null;
     }
@@ -202,6 +202,11 @@ internal sealed class ChaosShop : IAsyncDisposable
 
     /// <summary>DNS changes of the shop's record so far (updates of the A record the stand-in saw).</summary>
     public int DnsChanges => DigitalOcean.StandIn.Mutations.Count(m => !m.Dropped && m.Summary.StartsWith($"PUT {LocalMeshConfig.RecordName} A ", StringComparison.Ordinal));
+
+    private bool _passed;
+
+    /// <summary>The run passed: its folder (logs, journals, data) goes with the rest. A failed run keeps it for reading.</summary>
+    public void MarkPassed() => _passed = true;
 
     public async ValueTask DisposeAsync()
     {
@@ -213,5 +218,6 @@ internal sealed class ChaosShop : IAsyncDisposable
         await Servers.DisposeAsync();
         await Lab.DisposeAsync();
         Http.Dispose();
+        if (_passed) Directory.Delete(Root, recursive: true);
     }
 }

@@ -31,5 +31,6 @@ public sealed class ActiveRegionKilledTests : IAsyncLifetime
         Assert.Equal(1, outcome.Promotions);
         Assert.Equal(1, outcome.DnsChanges);
         Assert.Equal(FenceEvidence.PowerOff, Assert.Single(outcome.History, h => h.Kind == DecisionKinds.Failover).FencedBy);
+        _shop.MarkPassed();
     }
 }

@@ -14,8 +14,6 @@ namespace Mesh.Chaos.Tests.Scenarios;
 /// </summary>
 internal static class ChaosRun
 {
-    public static readonly string[] Survivors = ["ams3-a", "ams3-b", "sfo3-w"];
-
     /// <summary>Until every node is Up in the witness's view, the coordinator idle with nyc1 active and guarded, and ams3 eligible.</summary>
     public static async Task AwaitReadyAsync(ChaosShop shop)
     {
@@ -45,10 +43,36 @@ internal static class ChaosRun
         FailoverStatus? status = null;
         await Eventually.UntilAsync(async () =>
         {
-            status = await shop.AskAnyAsync<FailoverStatus>(Survivors, "api/v1/failover") ?? status;
+            status = await shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover") ?? status;
             return status is { Phase: Phases.Completed, ActiveRegion: ChaosShop.Standby } && shop.RecordValue() == LocalMeshConfig.RegionValues[ChaosShop.Standby];
         }, timeout, () => $"a failover to ams3 completes; last: {status?.Phase} {string.Join("; ", status?.BlockedReasons ?? [])}; logs in {shop.Root}");
         return DateTimeOffset.UtcNow - faultAt;
+    }
+
+    /// <summary>
+    /// Long enough for anything a fault was going to cause to have happened: failure detection and StableAfter
+    /// (about 7 s in the lab's timings), a lease that stopped being renewed running out (Duration 15 s), the
+    /// coordinator's confirmation and a few poll rounds.
+    /// </summary>
+    public static readonly TimeSpan QuietWindow = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// After a fault that must not move the shop: nothing moved within the quiet window, and nyc1 takes writes at
+    /// the end (a guard that fenced it was lifted by a recorded unfence).
+    /// </summary>
+    public static async Task<Outcome> AssertNothingMovedAsync(ChaosShop shop, string scenario)
+    {
+        await Task.Delay(QuietWindow);
+        await Eventually.UntilAsync(() => shop.TakesWritesAsync(ChaosShop.Active), TimeSpan.FromSeconds(60),
+            $"nyc1's PostgreSQL takes writes again (no lasting fence); logs in {shop.Root}");
+        var status = await shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover");
+        var outcome = await FinishAsync(shop, scenario, ChaosShop.Active);
+        Assert.Equal(ChaosShop.Active, status?.ActiveRegion);
+        Assert.Equal(0, outcome.Promotions);
+        Assert.Equal(0, outcome.DnsChanges);
+        Assert.Equal(0, outcome.DoublePrimaries);
+        Assert.Equal(LocalMeshConfig.RegionValues[ChaosShop.Active], shop.RecordValue());
+        return outcome;
     }
 
     public sealed record Outcome(int DoublePrimaries, int AcknowledgedByBoth, int LostWrites, int Promotions, int DnsChanges, IReadOnlyList<HistoryView> History);
@@ -57,7 +81,7 @@ internal static class ChaosRun
     public static async Task<Outcome> FinishAsync(ChaosShop shop, string scenario, string primaryNow, params (string Name, TimeSpan Value)[] timings)
     {
         await shop.StopWritersAsync();
-        var history = await shop.AskAnyAsync<List<HistoryView>>(Survivors, "api/v1/failover/history") ?? [];
+        var history = await shop.AskAnyAsync<List<HistoryView>>(null, "api/v1/failover/history") ?? [];
         var lost = await shop.LostWritesAsync(primaryNow);
         var outcome = new Outcome(shop.DoublePrimaries.Count, shop.AcknowledgedByBoth(), lost.Count,
             history.Count(h => h.Kind is DecisionKinds.Failover or DecisionKinds.Switchover), shop.DnsChanges, history);
