@@ -205,7 +205,7 @@ internal sealed class ChaosShop : IAsyncDisposable
 
     private bool _passed;
 
-    /// <summary>The run passed: its folder (logs, journals, data) goes with the rest. A failed run keeps it for reading.</summary>
+    /// <summary>The run passed: its folder (logs, journals, data) goes with the rest (MESH_CHAOS_KEEP=1 keeps it). A failed run keeps it for reading.</summary>
     public void MarkPassed() => _passed = true;
 
     public async ValueTask DisposeAsync()
@@ -218,6 +218,6 @@ internal sealed class ChaosShop : IAsyncDisposable
         await Servers.DisposeAsync();
         await Lab.DisposeAsync();
         Http.Dispose();
-        if (_passed) Directory.Delete(Root, recursive: true);
+        if (_passed && Environment.GetEnvironmentVariable("MESH_CHAOS_KEEP") != "1") Directory.Delete(Root, recursive: true);
     }
 }
