@@ -3,8 +3,9 @@ using Mesh.Chaos.Tests.Lab;
 namespace Mesh.Chaos.Tests.Scenarios;
 
 /// <summary>
-/// Scenarios (3), (4) and (5): faults the shop must ride out without moving and without a lasting fence of nyc1:
-/// each single inter-region link cut both ways, the standby region lost, the witness lost.
+/// Scenarios (3), (4), (5) and (15): faults the shop must ride out without moving and without a lasting fence of
+/// nyc1: each single inter-region link cut both ways, the standby region lost, the witness lost, and only the
+/// database path between regions broken.
 /// </summary>
 public sealed class QuietFaultTests : IAsyncLifetime
 {
@@ -51,6 +52,20 @@ public sealed class QuietFaultTests : IAsyncLifetime
         await _shop.Mesh.Processes["sfo3-w"].KillAsync();
 
         await ChaosRun.AssertNothingMovedAsync(_shop, "(5) witness lost");
+        _shop.MarkPassed();
+    }
+
+    [Fact]
+    public async Task Only_the_database_path_between_regions_broken_moves_nothing()
+    {
+        await ChaosRun.AwaitReadyAsync(_shop);
+        await ChaosRun.StartWritingAsync(_shop);
+
+        // Replication and every probe of another region's PostgreSQL and Redis fail; the mesh's own links stay up.
+        foreach (var (a, b) in new[] { ("nyc1", "ams3"), ("nyc1", "sfo3"), ("ams3", "sfo3") })
+            await _shop.Lab.CutAsync(a, b, LabServers.PostgresPort, LabServers.RedisPort);
+
+        await ChaosRun.AssertNothingMovedAsync(_shop, "(15) only the database path between regions broken");
         _shop.MarkPassed();
     }
 }
