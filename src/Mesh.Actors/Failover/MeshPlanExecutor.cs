@@ -61,6 +61,8 @@ public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActio
 
     private static StepOutcome Outcome(PromoteResult r) => r.Succeeded ? StepOutcome.Done : StepOutcome.Failed(r.Reason ?? r.ToString());
 
+    private static readonly TimeSpan RepointBudget = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Promotes the new region's Redis, then points the old primary at it. While the new one was still the old
     /// one's live replica the fence held writes back with min-replicas rather than cut the stream (which would
@@ -74,11 +76,12 @@ public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActio
         {
             try
             {
-                await actions.Redis(old).FenceAsync(move.Epoch, promoted.Endpoint, ct);
+                // Bounded: a dead old primary (a lost region) would otherwise hold the DNS switch for a whole connect timeout.
+                await actions.Redis(old).FenceAsync(move.Epoch, promoted.Endpoint, ct).WaitAsync(RepointBudget, ct);
             }
-            catch (Exception e) when (e is RedisActionException or StaleEpochException)
+            catch (Exception e) when (e is RedisActionException or StaleEpochException or TimeoutException)
             {
-                // The old primary is unreachable or newer: its fence (or a newer decision) stands.
+                // The old primary is unreachable, slow or newer: its fence (or a newer decision) stands.
             }
         }
         return StepOutcome.Done;
