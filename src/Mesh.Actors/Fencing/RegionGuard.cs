@@ -47,6 +47,8 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
     private bool _fencing;
     private Epoch? _fencedUnder;
     private Epoch? _triedUnder;
+    // The epoch that took this region's activity away: its fence is made, and retried, under that epoch only.
+    private Epoch? _lostUnder;
     private bool _released;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -146,7 +148,11 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
         _ledger = _ledger.Answered(answer, Now);
         if (!wasActive && _ledger.Facts.RegionActiveInNewest) ForgetFencesOfTheInactiveRegion();
         // A refusal that teaches an epoch without this region is acted on at once, not at the next tick.
-        if (wasActive && !_ledger.Facts.RegionActiveInNewest) Judge(Now, TimeSpan.Zero);
+        if (wasActive && !_ledger.Facts.RegionActiveInNewest)
+        {
+            _lostUnder = _ledger.Facts.NewestEpoch;
+            Judge(Now, TimeSpan.Zero);
+        }
     }
 
     /// <summary>
@@ -159,6 +165,7 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
     {
         _fencedUnder = null;
         _triedUnder = null;
+        _lostUnder = null;
     }
 
     private void Learn(FailoverState copy)
@@ -169,6 +176,7 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
         if (wasActive != _ledger.Facts.RegionActiveInNewest)
         {
             if (!wasActive) ForgetFencesOfTheInactiveRegion();
+            else _lostUnder = _ledger.Facts.NewestEpoch;
             _log.Info("Epoch {0} {1} {2}", copy.Epoch.Counter, _ledger.Facts.RegionActiveInNewest ? "makes" : "no longer makes", _settings.Region + " the region this guard keeps writable");
             if (_ledger.Facts.RegionActiveInNewest) CheckReadinessNow();
             Judge(Now, TimeSpan.Zero);
@@ -187,7 +195,11 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
             return;
         }
         _verdict = GuardRule.Judge(facts, now, Lease);
-        if (_verdict.Action == GuardAction.FenceNow) Fence(facts.NewestEpoch, _verdict.Reason);
+        // A region that is not active is fenced under the epoch that took it away, never a later one: a later epoch
+        // may be the move back into this region, whose promotion must not be undone by a fence that lands after it
+        // (a resource that records the newer epoch refuses the older one, rule 10).
+        var epoch = !facts.RegionActiveInNewest && _lostUnder is { } lost ? lost : facts.NewestEpoch;
+        if (_verdict.Action == GuardAction.FenceNow) Fence(epoch, _verdict.Reason);
     }
 
     private void Fence(Epoch epoch, string reason, IActorRef? exitReplyTo = null, ExitVerdict? exit = null)
