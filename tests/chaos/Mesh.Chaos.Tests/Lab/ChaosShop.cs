@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using Mesh.Contracts.Failover;
 using Mesh.Node.Api;
 using Mesh.Node.Demo;
+using Mesh.Tests.Shared;
 using Npgsql;
 
 namespace Mesh.Chaos.Tests.Lab;
@@ -88,6 +89,23 @@ internal sealed class ChaosShop : IAsyncDisposable
                         await p.KillAsync();
             try { await Task.Delay(100, _stop.Token); } catch (OperationCanceledException) { }
         }
+    }
+
+    /// <summary>Powers a region's droplets on through the API, as an operator would (the stand-in's actions token).</summary>
+    public async Task PowerOnAsync(string region)
+    {
+        foreach (var id in DigitalOcean.Droplets[region])
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(DigitalOcean.StandIn.BaseAddress, $"v2/droplets/{id}/actions"))
+            {
+                Content = JsonContent.Create(new { type = "power_on" }),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DigitalOcean.Endpoint.ActionsToken);
+            using var response = await Http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+        }
+        await Eventually.UntilAsync(() => Task.FromResult(DigitalOcean.Droplets[region].All(id => DigitalOcean.StandIn.DropletStatus(id) == "active")),
+            TimeSpan.FromSeconds(30), $"{region}'s droplets are on");
     }
 
     /// <summary>Every 100 ms: does each site's PostgreSQL take writes now (accepts a session on <c>postgres</c>, not in recovery, not read-only)?</summary>

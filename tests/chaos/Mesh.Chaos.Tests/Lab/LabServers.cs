@@ -123,6 +123,21 @@ internal sealed class LabServers : IAsyncDisposable
         await Until(async () => (await RedisInfoAsync(region)).Length > 0, $"Redis in {region} answers");
     }
 
+    /// <summary>Whether the region's Redis accepts a write now (a replica, or a primary fenced with min-replicas, does not).</summary>
+    public async Task<bool> RedisTakesWritesAsync(string region)
+    {
+        try
+        {
+            await using var mux = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+            {
+                EndPoints = { { _lab.ObservedIp(region), RedisPort } }, Password = RedisPassword, ConnectTimeout = 2000, SyncTimeout = 2000, AbortOnConnectFail = true,
+            });
+            await mux.GetDatabase().ExecuteAsync("SET", "chaos:probe", DateTime.UtcNow.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return true;
+        }
+        catch (RedisException) { return false; }
+    }
+
     /// <summary><c>INFO replication</c> of the region's Redis over the observer link, or "" when it does not answer.</summary>
     public async Task<string> RedisInfoAsync(string region)
     {
@@ -145,6 +160,34 @@ internal sealed class LabServers : IAsyncDisposable
         var name = $"app-{region}";
         _processes[name] = LabProcess.Start(name, NetLab.Namespace(region), Path.Combine(_root, $"{name}.log"), "python3",
             ["-m", "http.server", $"{AppPort}", "--bind", "0.0.0.0", "--directory", dir]);
+    }
+
+    /// <summary>
+    /// Starts a stopped server again from its data or config as it was (a machine powered on): the old primary
+    /// comes back as a primary with whatever it had, as long as nothing rewrote its configuration.
+    /// </summary>
+    public async Task RestartAsync(string name)
+    {
+        if (_processes.TryGetValue(name, out var old))
+        {
+            if (old.Running) throw new InvalidOperationException($"{name} is still running");
+            await old.DisposeAsync();
+        }
+        var (kind, region) = (name[..name.IndexOf('-', StringComparison.Ordinal)], name[(name.IndexOf('-', StringComparison.Ordinal) + 1)..]);
+        switch (kind)
+        {
+            case "pg":
+                StartPostgres(region);
+                await AwaitPostgresAsync(region);
+                break;
+            case "redis":
+                _processes[name] = LabProcess.Start(name, NetLab.Namespace(region), Path.Combine(_root, $"{name}.log"), "redis-server",
+                    [Path.Combine(_root, name, "redis.conf")]);
+                await Until(async () => (await RedisInfoAsync(region)).Length > 0, $"Redis in {region} answers");
+                break;
+            default:
+                throw new ArgumentException($"no server {name}");
+        }
     }
 
     private async Task AwaitReplicationAsync(string standby)
