@@ -91,6 +91,14 @@ internal sealed class ChaosShop : IAsyncDisposable
         }
     }
 
+    /// <summary>The whole region dies at once: SIGKILL to its mesh nodes, its servers and its writer.</summary>
+    public async Task KillRegionAsync(string region)
+    {
+        foreach (var p in Mesh.Processes.Where(p => ChaosMesh.Region(p.Key) == region)) await p.Value.KillAsync();
+        foreach (var p in Servers.Processes.Where(p => p.Key.EndsWith("-" + region, StringComparison.Ordinal))) await p.Value.KillAsync();
+        foreach (var w in _writers.Where(w => w.Name == $"writer-{region}")) await w.KillAsync();
+    }
+
     /// <summary>Powers a region's droplets on through the API, as an operator would (the stand-in's actions token).</summary>
     public async Task PowerOnAsync(string region)
     {

@@ -5,48 +5,41 @@ namespace Mesh.Chaos.Tests.Scenarios;
 
 /// <summary>Scenarios (1) and (2): the active region lost, as a whole or by being cut off; the shop must move to ams3 once, never with two primaries.</summary>
 [Trait("chaos", "short")]
-public sealed class FailoverScenarioTests : IAsyncLifetime
+public sealed class FailoverScenarioTests() : ChaosScenario("failover")
 {
-    private ChaosShop _shop = null!;
-
-    public async Task InitializeAsync() => _shop = await ChaosShop.StartAsync("failover");
-
-    public async Task DisposeAsync() => await _shop.DisposeAsync();
-
     [Fact]
     public async Task The_whole_active_region_killed_is_failed_over_once_with_never_two_primaries()
     {
         var outcome = await FailOverAsync("(1) active region killed", "kill", async () =>
         {
-            foreach (var p in _shop.Mesh.Processes.Where(p => ChaosMesh.Region(p.Key) == ChaosShop.Active)) await p.Value.KillAsync();
-            foreach (var p in _shop.Servers.Processes.Where(p => p.Key.EndsWith(ChaosShop.Active, StringComparison.Ordinal))) await p.Value.KillAsync();
+            await Shop.KillRegionAsync(ChaosShop.Active);
         });
 
         Assert.Equal(FenceEvidence.PowerOff, Assert.Single(outcome.History, h => h.Kind == DecisionKinds.Failover).FencedBy);
-        _shop.MarkPassed();
+        Shop.MarkPassed();
     }
 
     [Fact]
     public async Task The_active_region_cut_off_is_failed_over_once_and_its_primary_never_takes_writes_beside_the_new_one()
     {
-        await FailOverAsync("(2) active region cut off", "cut", () => _shop.Lab.IsolateAsync(ChaosShop.Active));
+        await FailOverAsync("(2) active region cut off", "cut", () => Shop.Lab.IsolateAsync(ChaosShop.Active));
 
-        Assert.False(await _shop.TakesWritesAsync(ChaosShop.Active), "nyc1's PostgreSQL still takes writes after the failover");
-        _shop.MarkPassed();
+        Assert.False(await Shop.TakesWritesAsync(ChaosShop.Active), "nyc1's PostgreSQL still takes writes after the failover");
+        Shop.MarkPassed();
     }
 
     /// <summary>Ready, writing, the fault, until the failover completed, a few more seconds of writes; then the shared claims.</summary>
     private async Task<ChaosRun.Outcome> FailOverAsync(string scenario, string fault, Func<Task> act)
     {
-        await ChaosRun.AwaitReadyAsync(_shop);
-        await ChaosRun.StartWritingAsync(_shop);
+        await ChaosRun.AwaitReadyAsync(Shop);
+        await ChaosRun.StartWritingAsync(Shop);
 
         var faultAt = DateTimeOffset.UtcNow;
         await act();
-        var recovered = await ChaosRun.AwaitFailoverAsync(_shop, faultAt, TimeSpan.FromSeconds(120));
+        var recovered = await ChaosRun.AwaitFailoverAsync(Shop, faultAt, TimeSpan.FromSeconds(120));
         await Task.Delay(TimeSpan.FromSeconds(3));   // the writers go on through the new region for a while
 
-        var outcome = await ChaosRun.FinishAsync(_shop, scenario, ChaosShop.Standby, ($"{fault} to DNS switched", recovered));
+        var outcome = await ChaosRun.FinishAsync(Shop, scenario, ChaosShop.Standby, ($"{fault} to DNS switched", recovered));
         Assert.Equal(0, outcome.DoublePrimaries);
         Assert.Equal(0, outcome.AcknowledgedByBoth);
         Assert.Equal(1, outcome.Promotions);

@@ -5,41 +5,34 @@ using Mesh.Tests.Shared;
 namespace Mesh.Chaos.Tests.Scenarios;
 
 /// <summary>Scenario (9): the standby lags more than MaxLagBytes (16 MiB) when the primary dies: the mesh blocks, naming the lag, and promotes nothing.</summary>
-public sealed class LagTests : IAsyncLifetime
+public sealed class LagTests() : ChaosScenario("lag")
 {
-    private ChaosShop _shop = null!;
-
-    public async Task InitializeAsync() => _shop = await ChaosShop.StartAsync("lag");
-
-    public async Task DisposeAsync() => await _shop.DisposeAsync();
-
     [Fact]
     public async Task A_standby_too_far_behind_when_the_primary_dies_blocks_the_failover_with_the_lag_reason()
     {
-        await ChaosRun.AwaitReadyAsync(_shop);
-        await ChaosRun.StartWritingAsync(_shop);
+        await ChaosRun.AwaitReadyAsync(Shop);
+        await ChaosRun.StartWritingAsync(Shop);
 
         // Replication stops (PostgreSQL's port between nyc1 and ams3 only); nyc1 writes about 40 MB of WAL ams3 never receives.
-        await _shop.Lab.CutAsync(ChaosShop.Active, ChaosShop.Standby, LabServers.PostgresPort);
-        await _shop.ExecAsync(ChaosShop.Active, "CREATE TABLE ballast (b text)");
-        for (var i = 0; i < 8; i++) await _shop.ExecAsync(ChaosShop.Active, "INSERT INTO ballast SELECT repeat(md5(g::text), 32) FROM generate_series(1, 5000) g");
+        await Shop.Lab.CutAsync(ChaosShop.Active, ChaosShop.Standby, LabServers.PostgresPort);
+        await Shop.ExecAsync(ChaosShop.Active, "CREATE TABLE ballast (b text)");
+        for (var i = 0; i < 8; i++) await Shop.ExecAsync(ChaosShop.Active, "INSERT INTO ballast SELECT repeat(md5(g::text), 32) FROM generate_series(1, 5000) g");
         FailoverStatus? status = null;
-        await Eventually.UntilAsync(async () => (status = await _shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover"))?.Readiness
+        await Eventually.UntilAsync(async () => (status = await Shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover"))?.Readiness
                 .Any(r => r.Region == ChaosShop.Standby && r.Reasons.Any(x => x.Contains("MaxLagBytes", StringComparison.Ordinal))) == true,
             TimeSpan.FromSeconds(60), () => $"the coordinator measures ams3's lag above MaxLagBytes; readiness: {string.Join("; ", status?.Readiness.SelectMany(r => r.Reasons) ?? [])}");
 
-        foreach (var p in _shop.Mesh.Processes.Where(p => ChaosMesh.Region(p.Key) == ChaosShop.Active)) await p.Value.KillAsync();
-        foreach (var p in _shop.Servers.Processes.Where(p => p.Key.EndsWith(ChaosShop.Active, StringComparison.Ordinal))) await p.Value.KillAsync();
-        await Eventually.UntilAsync(async () => (status = await _shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover")) is { Phase: Phases.Blocked } s
+        await Shop.KillRegionAsync(ChaosShop.Active);
+        await Eventually.UntilAsync(async () => (status = await Shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover")) is { Phase: Phases.Blocked } s
                 && s.BlockedReasons.Any(r => r.Contains("MaxLagBytes", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(90), () => $"the failover is blocked by the lag; last: {status?.Phase} {string.Join("; ", status?.BlockedReasons ?? [])}");
         await Task.Delay(ChaosRun.QuietWindow);
 
-        var outcome = await ChaosRun.FinishAsync(_shop, "(9) standby lag above MaxLagBytes when the primary dies", ChaosShop.Standby);
+        var outcome = await ChaosRun.FinishAsync(Shop, "(9) standby lag above MaxLagBytes when the primary dies", ChaosShop.Standby);
         Assert.Equal(0, outcome.Promotions);
         Assert.Equal(0, outcome.DnsChanges);
-        Assert.False(await _shop.TakesWritesAsync(ChaosShop.Standby), "ams3 was promoted");
-        Assert.Contains((await _shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover"))!.BlockedReasons, r => r.Contains("MaxLagBytes", StringComparison.Ordinal));
-        _shop.MarkPassed();
+        Assert.False(await Shop.TakesWritesAsync(ChaosShop.Standby), "ams3 was promoted");
+        Assert.Contains((await Shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover"))!.BlockedReasons, r => r.Contains("MaxLagBytes", StringComparison.Ordinal));
+        Shop.MarkPassed();
     }
 }
