@@ -112,6 +112,21 @@ internal sealed class NetLab : IAsyncDisposable
         await DropAsync(b, a, ports);
     }
 
+    /// <summary>
+    /// Limits what <paramref name="from"/> sends to <paramref name="to"/> from source port <paramref name="port"/> to
+    /// <paramref name="kbit"/> kbit/s (htb; everything else on the link is unlimited): a slow replication stream that
+    /// still streams. (Delay with netem is not available: this kernel has no sch_netem.)
+    /// </summary>
+    public async Task ThrottleAsync(string from, string to, int port, int kbit)
+    {
+        var ns = Namespace(from);
+        await Sh.InAsync(ns, "tc", "qdisc", "replace", "dev", "eth0", "root", "handle", "1:", "htb", "default", "10");
+        await Sh.InAsync(ns, "tc", "class", "replace", "dev", "eth0", "parent", "1:", "classid", "1:10", "htb", "rate", "10gbit");
+        await Sh.InAsync(ns, "tc", "class", "replace", "dev", "eth0", "parent", "1:", "classid", "1:20", "htb", "rate", $"{kbit}kbit", "ceil", $"{kbit}kbit");
+        await Sh.InAsync(ns, "tc", "filter", "replace", "dev", "eth0", "protocol", "ip", "parent", "1:0", "prio", "1", "u32",
+            "match", "ip", "dst", $"{RegionIp(to)}/32", "match", "ip", "sport", port.ToString(CultureInfo.InvariantCulture), "0xffff", "flowid", "1:20");
+    }
+
     /// <summary>Every rule made by <see cref="DropAsync"/> in every region is gone.</summary>
     public async Task HealAsync()
     {

@@ -13,8 +13,9 @@ public sealed class LagTests() : ChaosScenario("lag")
         await ChaosRun.AwaitReadyAsync(Shop);
         await ChaosRun.StartWritingAsync(Shop);
 
-        // Replication stops (PostgreSQL's port between nyc1 and ams3 only); nyc1 writes about 40 MB of WAL ams3 never receives.
-        await Shop.Lab.CutAsync(ChaosShop.Active, ChaosShop.Standby, LabServers.PostgresPort);
+        // Replication slows to 256 kbit/s (it still streams: a standby that stopped following is another block); nyc1
+        // writes about 40 MB of WAL, far more than ams3 can receive before the primary dies.
+        await Shop.Lab.ThrottleAsync(ChaosShop.Active, ChaosShop.Standby, LabServers.PostgresPort, kbit: 256);
         await Shop.ExecAsync(ChaosShop.Active, "CREATE TABLE ballast (b text)");
         for (var i = 0; i < 8; i++) await Shop.ExecAsync(ChaosShop.Active, "INSERT INTO ballast SELECT repeat(md5(g::text), 32) FROM generate_series(1, 5000) g");
         FailoverStatus? status = null;
