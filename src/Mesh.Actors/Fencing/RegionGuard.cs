@@ -146,26 +146,28 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
     {
         var wasActive = _ledger.Facts.RegionActiveInNewest;
         _ledger = _ledger.Answered(answer, Now);
-        if (!wasActive && _ledger.Facts.RegionActiveInNewest) ForgetFencesOfTheInactiveRegion();
+        NoteActivity(wasActive);
         // A refusal that teaches an epoch without this region is acted on at once, not at the next tick.
-        if (wasActive && !_ledger.Facts.RegionActiveInNewest)
-        {
-            _lostUnder = _ledger.Facts.NewestEpoch;
-            Judge(Now, TimeSpan.Zero);
-        }
+        if (wasActive && !_ledger.Facts.RegionActiveInNewest) Judge(Now, TimeSpan.Zero);
     }
 
     /// <summary>
-    /// The region became active again. A fence made while it was not (of a region a move was leaving, or moving
-    /// into but not there yet) is undone by the move that makes it active (promotion opens the servers), so it is
-    /// neither this region fencing itself, which would ask the coordinator for an unfence, nor a reason to skip
-    /// fencing under the same epoch when this region's lease later lapses.
+    /// What a change of activity leaves behind. Lost: the epoch that took it away is the one its fence is made under.
+    /// Regained: a fence made while the region was not active (of a region a move was leaving, or moving into but
+    /// not there yet) is undone by the move that makes it active (promotion opens the servers), so it is neither this
+    /// region fencing itself, which would ask the coordinator for an unfence, nor a reason to skip fencing under the
+    /// same epoch when this region's lease later lapses.
     /// </summary>
-    private void ForgetFencesOfTheInactiveRegion()
+    private void NoteActivity(bool wasActive)
     {
-        _fencedUnder = null;
-        _triedUnder = null;
-        _lostUnder = null;
+        var active = _ledger.Facts.RegionActiveInNewest;
+        if (wasActive && !active) _lostUnder = _ledger.Facts.NewestEpoch;
+        if (!wasActive && active)
+        {
+            _fencedUnder = null;
+            _triedUnder = null;
+            _lostUnder = null;
+        }
     }
 
     private void Learn(FailoverState copy)
@@ -173,10 +175,9 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
         var wasActive = _ledger.Facts.RegionActiveInNewest;
         // "Active" for a guard means its grantors grant it: a stored move away ends that at once (GrantRule).
         _ledger = _ledger.Learned(copy.Epoch, GrantRule.Grants(copy, _settings.Region), Now);
+        NoteActivity(wasActive);
         if (wasActive != _ledger.Facts.RegionActiveInNewest)
         {
-            if (!wasActive) ForgetFencesOfTheInactiveRegion();
-            else _lostUnder = _ledger.Facts.NewestEpoch;
             _log.Info("Epoch {0} {1} {2}", copy.Epoch.Counter, _ledger.Facts.RegionActiveInNewest ? "makes" : "no longer makes", _settings.Region + " the region this guard keeps writable");
             if (_ledger.Facts.RegionActiveInNewest) CheckReadinessNow();
             Judge(Now, TimeSpan.Zero);

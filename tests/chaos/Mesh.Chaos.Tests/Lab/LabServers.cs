@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Npgsql;
+using Mesh.Tests.Shared;
 using StackExchange.Redis;
 
 namespace Mesh.Chaos.Tests.Lab;
@@ -16,6 +17,7 @@ internal sealed class LabServers : IAsyncDisposable
     public const int AppPort = 8080;
     private const string PgBin = "/usr/lib/postgresql/15/bin";
 
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly NetLab _lab;
     private readonly string _root;
     private readonly Dictionary<string, LabProcess> _processes = new(StringComparer.Ordinal);
@@ -95,7 +97,7 @@ internal sealed class LabServers : IAsyncDisposable
     }
 
     private async Task AwaitPostgresAsync(string region) =>
-        await Until(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             try
             {
@@ -104,7 +106,7 @@ internal sealed class LabServers : IAsyncDisposable
                 return true;
             }
             catch (NpgsqlException) { return false; }
-        }, $"PostgreSQL in {region} accepts connections (log: {_processes[$"pg-{region}"].LogPath})");
+        }, StartTimeout, $"PostgreSQL in {region} accepts connections (log: {_processes[$"pg-{region}"].LogPath})");
 
     private async Task StartRedisAsync(string region, string? replicaOf)
     {
@@ -120,18 +122,21 @@ internal sealed class LabServers : IAsyncDisposable
         await File.WriteAllLinesAsync(conf, lines);
         var name = $"redis-{region}";
         _processes[name] = LabProcess.Start(name, NetLab.Namespace(region), Path.Combine(_root, $"{name}.log"), "redis-server", [conf]);
-        await Until(async () => (await RedisInfoAsync(region)).Length > 0, $"Redis in {region} answers");
+        await Eventually.UntilAsync(async () => (await RedisInfoAsync(region)).Length > 0, StartTimeout, $"Redis in {region} answers");
     }
+
+    /// <summary>The region's Redis over the observer link, failing fast when it does not answer.</summary>
+    private Task<ConnectionMultiplexer> ConnectRedisAsync(string region) => ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+    {
+        EndPoints = { { _lab.ObservedIp(region), RedisPort } }, Password = RedisPassword, ConnectTimeout = 2000, SyncTimeout = 2000, AbortOnConnectFail = true, AllowAdmin = true,
+    });
 
     /// <summary>Whether the region's Redis accepts a write now (a replica, or a primary fenced with min-replicas, does not).</summary>
     public async Task<bool> RedisTakesWritesAsync(string region)
     {
         try
         {
-            await using var mux = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-            {
-                EndPoints = { { _lab.ObservedIp(region), RedisPort } }, Password = RedisPassword, ConnectTimeout = 2000, SyncTimeout = 2000, AbortOnConnectFail = true,
-            });
+            await using var mux = await ConnectRedisAsync(region);
             await mux.GetDatabase().ExecuteAsync("SET", "chaos:probe", DateTime.UtcNow.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return true;
         }
@@ -143,10 +148,7 @@ internal sealed class LabServers : IAsyncDisposable
     {
         try
         {
-            await using var mux = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
-            {
-                EndPoints = { { _lab.ObservedIp(region), RedisPort } }, Password = RedisPassword, ConnectTimeout = 2000, SyncTimeout = 2000, AbortOnConnectFail = true, AllowAdmin = true,
-            });
+            await using var mux = await ConnectRedisAsync(region);
             return (await mux.GetServers()[0].InfoRawAsync("replication")) ?? "";
         }
         catch (RedisException) { return ""; }
@@ -183,7 +185,7 @@ internal sealed class LabServers : IAsyncDisposable
             case "redis":
                 _processes[name] = LabProcess.Start(name, NetLab.Namespace(region), Path.Combine(_root, $"{name}.log"), "redis-server",
                     [Path.Combine(_root, name, "redis.conf")]);
-                await Until(async () => (await RedisInfoAsync(region)).Length > 0, $"Redis in {region} answers");
+                await Eventually.UntilAsync(async () => (await RedisInfoAsync(region)).Length > 0, StartTimeout, $"Redis in {region} answers");
                 break;
             default:
                 throw new ArgumentException($"no server {name}");
@@ -192,7 +194,7 @@ internal sealed class LabServers : IAsyncDisposable
 
     private async Task AwaitReplicationAsync(string standby)
     {
-        await Until(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             try
             {
@@ -202,18 +204,8 @@ internal sealed class LabServers : IAsyncDisposable
                 return await cmd.ExecuteScalarAsync() is "streaming";
             }
             catch (NpgsqlException) { return false; }
-        }, $"PostgreSQL in {standby} streams from the primary");
-        await Until(async () => (await RedisInfoAsync(standby)).Contains("master_link_status:up", StringComparison.Ordinal), $"Redis in {standby} replicates");
-    }
-
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within 60 s: {what}");
-            await Task.Delay(200);
-        }
+        }, StartTimeout, $"PostgreSQL in {standby} streams from the primary");
+        await Eventually.UntilAsync(async () => (await RedisInfoAsync(standby)).Contains("master_link_status:up", StringComparison.Ordinal), StartTimeout, $"Redis in {standby} replicates");
     }
 
     public async ValueTask DisposeAsync()
