@@ -201,6 +201,26 @@ public sealed class DigitalOceanStandInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FailFor_answers_every_request_with_the_statuses_in_turn_until_the_outage_ends()
+    {
+        var record = _standIn.AddRecord(Domain, "A", "www", "198.51.100.10", 1800);
+        _standIn.FailFor(TimeSpan.FromSeconds(20), [429, 500], TimeSpan.FromSeconds(1));
+
+        AssertError(await GetAsync("v2/account"), HttpStatusCode.TooManyRequests, "too_many_requests");
+        AssertError(await SendAsync(HttpMethod.Put, $"v2/domains/example.com/records/{record.Id}", new { type = "A", data = "198.51.100.20" }, WriteToken),
+            HttpStatusCode.InternalServerError, "server_error");
+        _clock.Advance(TimeSpan.FromSeconds(19));
+        var limited = await GetAsync("v2/account");
+        AssertError(limited, HttpStatusCode.TooManyRequests, "too_many_requests");
+        Assert.Equal("1", limited.Header("retry-after"));
+        Assert.Equal([record], _standIn.Records(Domain));
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("v2/account")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Put, $"v2/domains/example.com/records/{record.Id}", new { type = "A", data = "198.51.100.20" }, WriteToken)).Status);
+    }
+
+    [Fact]
     public async Task A_dropped_write_answers_as_usual_but_is_not_stored_and_is_logged_as_dropped()
     {
         var record = _standIn.AddRecord(Domain, "A", "www", "198.51.100.10", 1800);

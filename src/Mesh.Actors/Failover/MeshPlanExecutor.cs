@@ -87,71 +87,85 @@ public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActio
         return StepOutcome.Done;
     }
 
-    /// <summary>Fences every primary of the old region's groups and, when configured, powers off its droplets; reports what that proved.</summary>
+    /// <summary>
+    /// Fences every primary of the old region's groups and, when configured, powers off its droplets; reports what that
+    /// proved. The parts are independent and a dead host makes each wait out its timeouts, so they run together: the
+    /// step takes as long as the slowest part, not their sum.
+    /// </summary>
     private async Task<StepOutcome> FenceAsync(Move move, string region, CancellationToken ct)
     {
-        var failures = new List<string>();
         var fencing = options.Failover.Fencing;
+        IReadOnlyList<Task<string?>> postgres = fencing.Postgres == PostgresFencing.None ? [] :
+            options.GroupMembersIn(region, TargetKinds.Postgres).Select(pg => FencePostgresAsync(move, pg, fencing.Postgres, ct)).ToList();
+        IReadOnlyList<Task<string?>> redis = fencing.Redis == RedisFencing.None ? [] :
+            options.GroupMembersIn(region, TargetKinds.Redis).Select(r => FenceRedisAsync(move, r, ct)).ToList();
+        var power = fencing.PowerOffDroplets && digitalOcean is not null && fencing.DropletTags.TryGetValue(region, out var tag)
+            ? PowerOffAsync(digitalOcean, tag, ct)
+            : Task.FromResult<(bool?, string?)>((null, null));
+        await Task.WhenAll([.. postgres, .. redis, power]);
 
-        foreach (var pg in options.GroupMembersIn(region, TargetKinds.Postgres))
-        {
-            if (fencing.Postgres == PostgresFencing.None) continue;
-            try
-            {
-                var r = await actions.Postgres(pg).FenceAsync(move.Epoch, fencing.Postgres == PostgresFencing.ReadOnly ? FenceMode.ReadOnly : FenceMode.Strict, ct);
-                if (!r.Succeeded && r.Outcome != ActionOutcome.SkippedStandby) failures.Add($"{pg.Id}: {r.Reason}");
-            }
-            catch (Exception e) when (e is PostgresActionException or StaleEpochException)
-            {
-                failures.Add($"{pg.Id}: {e.Message}");
-            }
-        }
-        foreach (var redis in options.GroupMembersIn(region, TargetKinds.Redis))
-        {
-            if (fencing.Redis == RedisFencing.None) continue;
-            var successor = options.GroupMemberIn(redis, move.To);
-            try
-            {
-                // A fence that could not be written to the config file still holds until a restart: not a failure.
-                await actions.Redis(redis).FenceAsync(move.Epoch, successor?.Endpoint, ct);
-            }
-            catch (Exception e) when (e is RedisActionException or StaleEpochException)
-            {
-                failures.Add($"{redis.Id}: {e.Message}");
-            }
-        }
-
-        bool? dropletsOff = null;
-        if (fencing.PowerOffDroplets && digitalOcean is not null && fencing.DropletTags.TryGetValue(region, out var tag))
-        {
-            try
-            {
-                dropletsOff = await PowerOffAsync(digitalOcean, tag, ct);
-            }
-            catch (Exception e) when (e is DigitalOceanApiException or TimeoutException)
-            {
-                dropletsOff = false;
-                failures.Add($"power-off of droplets tagged {tag}: {e.Message}");
-            }
-        }
+        var (dropletsOff, powerFailure) = power.Result;
+        var failures = postgres.Concat(redis).Select(t => t.Result).Append(powerFailure).OfType<string>().ToList();
         var confirmed = failures.Count == 0 && fencing.Postgres != PostgresFencing.None;
         return new StepOutcome(true, null, new FenceFacts(confirmed, failures, dropletsOff, LeaseExpired: false, PrimaryUnreachableFor: null, GuardsHoldPendingFence: false));
     }
 
-    /// <summary>Shutdown, up to 10 s for <c>off</c>, then power_off polled until <c>off</c> (SPEC 3, PowerOffDroplets); a droplet already off counts.</summary>
-    private static async Task<bool> PowerOffAsync(DigitalOceanClient api, string tag, CancellationToken ct)
+    /// <summary>The strict (or read-only) fence of one PostgreSQL server; null when it holds or the server is a standby, else why not.</summary>
+    private async Task<string?> FencePostgresAsync(Move move, TargetOptions pg, string mode, CancellationToken ct)
     {
-        var droplets = await api.ListDropletsByTagAsync(tag, ct);
-        foreach (var droplet in droplets.Where(d => d.Status != "off"))
+        try
         {
-            await api.ShutdownDropletAsync(droplet.Id, ct);
-            if (await WaitOffAsync(api, droplet.Id, ShutdownWait, ct)) continue;
-            var action = await api.PowerOffDropletAsync(droplet.Id, ct);
-            await api.WaitForActionAsync(action, PowerOffWait, PollEvery, ct);
-            if (!await WaitOffAsync(api, droplet.Id, PowerOffWait, ct)) return false;
+            var r = await actions.Postgres(pg).FenceAsync(move.Epoch, mode == PostgresFencing.ReadOnly ? FenceMode.ReadOnly : FenceMode.Strict, ct);
+            return r.Succeeded || r.Outcome == ActionOutcome.SkippedStandby ? null : $"{pg.Id}: {r.Reason}";
         }
-        // Read back: only droplets that the API reports off count as evidence.
-        return (await api.ListDropletsByTagAsync(tag, ct)).All(d => d.Status == "off");
+        catch (Exception e) when (e is PostgresActionException or StaleEpochException)
+        {
+            return $"{pg.Id}: {e.Message}";
+        }
+    }
+
+    /// <summary>The replica fence of one Redis server, pointed at its group's member in the new region; null when it holds, else why not.</summary>
+    private async Task<string?> FenceRedisAsync(Move move, TargetOptions redis, CancellationToken ct)
+    {
+        try
+        {
+            // A fence that could not be written to the config file still holds until a restart: not a failure.
+            await actions.Redis(redis).FenceAsync(move.Epoch, options.GroupMemberIn(redis, move.To)?.Endpoint, ct);
+            return null;
+        }
+        catch (Exception e) when (e is RedisActionException or StaleEpochException)
+        {
+            return $"{redis.Id}: {e.Message}";
+        }
+    }
+
+    /// <summary>
+    /// Every droplet tagged <paramref name="tag"/> off, all at once: shutdown, up to 10 s for <c>off</c>, then power_off
+    /// polled until <c>off</c> (SPEC 3, PowerOffDroplets); a droplet already off counts. Whether the API then reads
+    /// them all off, and why not.
+    /// </summary>
+    private static async Task<(bool? Off, string? Failure)> PowerOffAsync(DigitalOceanClient api, string tag, CancellationToken ct)
+    {
+        try
+        {
+            var droplets = await api.ListDropletsByTagAsync(tag, ct);
+            var off = await Task.WhenAll(droplets.Where(d => d.Status != "off").Select(d => PowerOffDropletAsync(api, d.Id, ct)));
+            // Read back: only droplets that the API reports off count as evidence.
+            return off.All(o => o) && (await api.ListDropletsByTagAsync(tag, ct)).All(d => d.Status == "off") ? (true, null) : (false, null);
+        }
+        catch (Exception e) when (e is DigitalOceanApiException or TimeoutException)
+        {
+            return (false, $"power-off of droplets tagged {tag}: {e.Message}");
+        }
+    }
+
+    private static async Task<bool> PowerOffDropletAsync(DigitalOceanClient api, long id, CancellationToken ct)
+    {
+        await api.ShutdownDropletAsync(id, ct);
+        if (await WaitOffAsync(api, id, ShutdownWait, ct)) return true;
+        var action = await api.PowerOffDropletAsync(id, ct);
+        await api.WaitForActionAsync(action, PowerOffWait, PollEvery, ct);
+        return await WaitOffAsync(api, id, PowerOffWait, ct);
     }
 
     private static async Task<bool> WaitOffAsync(DigitalOceanClient api, long id, TimeSpan within, CancellationToken ct)

@@ -8,14 +8,18 @@ using Npgsql;
 // 1 s TTL would) points at, and appends one line per attempt to its journal:
 //   ack <n> <host> <unix ms>          the server at host acknowledged (committed) row n
 //   fail <n> <host> <unix ms> <why>   it did not
-// Arguments: <writer name> <journal> <records url> <value=host,...> <interval ms>; secrets in the environment:
-// CHAOS_DO_TOKEN, CHAOS_PG_PASSWORD.
-if (args.Length != 5)
+// Arguments: <writer name> <journal> <records url> <value=host,...> <interval ms> [stubborn]; secrets in the
+// environment: CHAOS_DO_TOKEN, CHAOS_PG_PASSWORD. A records url of the form pin:<host> writes to that host whatever
+// DNS says; `stubborn` makes every write fight a fence the way a misbehaving client would: it turns the session's
+// read-only default off and opens its transaction with BEGIN READ WRITE before inserting.
+if (args.Length is not (5 or 6) || args.Length == 6 && args[5] != "stubborn")
 {
-    Console.Error.WriteLine("usage: Mesh.Chaos.Writer <name> <journal> <records-url> <value=host,...> <interval-ms>");
+    Console.Error.WriteLine("usage: Mesh.Chaos.Writer <name> <journal> <records-url|pin:host> <value=host,...> <interval-ms> [stubborn]");
     return 2;
 }
 var (name, journalPath, recordsUrl) = (args[0], args[1], args[2]);
+var pinned = recordsUrl.StartsWith("pin:", StringComparison.Ordinal) ? recordsUrl["pin:".Length..] : null;
+var stubborn = args.Length == 6;
 var hosts = args[3].Split(',').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
 var interval = TimeSpan.FromMilliseconds(int.Parse(args[4], CultureInfo.InvariantCulture));
 var password = Environment.GetEnvironmentVariable("CHAOS_PG_PASSWORD") ?? "";
@@ -32,7 +36,7 @@ long n = 0;
 while (!stop.IsCancellationRequested)
 {
     var started = DateTime.UtcNow;
-    if (started - resolvedAt > TimeSpan.FromSeconds(1))
+    if (pinned is null && started - resolvedAt > TimeSpan.FromSeconds(1))
     {
         try
         {
@@ -44,7 +48,7 @@ while (!stop.IsCancellationRequested)
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException) { }
     }
     n++;
-    var host = value is not null && hosts.TryGetValue(value, out var h) ? h : null;
+    var host = pinned ?? (value is not null && hosts.TryGetValue(value, out var h) ? h : null);
     var unixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     if (host is null)
     {
@@ -57,10 +61,22 @@ while (!stop.IsCancellationRequested)
             var cs = new NpgsqlConnectionStringBuilder { Host = host, Username = "postgres", Password = password, Database = "postgres", Timeout = 2, CommandTimeout = 2, Pooling = false }.ConnectionString;
             await using var connection = new NpgsqlConnection(cs);
             await connection.OpenAsync(stop.Token);
+            if (stubborn)
+            {
+                await using var unfence = new NpgsqlCommand("SET default_transaction_read_only = off", connection);
+                await unfence.ExecuteNonQueryAsync(stop.Token);
+                await using var begin = new NpgsqlCommand("BEGIN READ WRITE", connection);
+                await begin.ExecuteNonQueryAsync(stop.Token);
+            }
             await using var insert = new NpgsqlCommand("INSERT INTO chaos_writes (id, writer) VALUES (@id, @writer)", connection);
             insert.Parameters.AddWithValue("id", $"{name}-{n}");
             insert.Parameters.AddWithValue("writer", name);
             await insert.ExecuteNonQueryAsync(stop.Token);
+            if (stubborn)
+            {
+                await using var commit = new NpgsqlCommand("COMMIT", connection);
+                await commit.ExecuteNonQueryAsync(stop.Token);
+            }
             await journal.WriteLineAsync($"ack {n} {host} {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)

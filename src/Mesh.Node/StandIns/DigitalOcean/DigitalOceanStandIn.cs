@@ -49,7 +49,7 @@ public sealed class DigitalOceanStandIn : IAsyncDisposable
         builder.Services.AddRoutingCore();
         var app = builder.Build();
 
-        var faults = new StandInFaults();
+        var faults = new StandInFaults(clock);
         var state = new StandInState(clock, faults);
         StandInPipeline.Use(app, state, faults, new StandInAuth(options.Token, options.ActionsToken), new StandInRateLimit(clock));
         StandInRoutes.Map(app, state);
@@ -108,6 +108,13 @@ public sealed class DigitalOceanStandIn : IAsyncDisposable
     /// <paramref name="retryAfter"/> is given, retry-after in whole seconds (rounded up). Replaces failures still pending.
     /// </summary>
     public void FailNext(int count, int status, TimeSpan? retryAfter = null) => _faults.FailNext(count, status, retryAfter);
+
+    /// <summary>
+    /// An outage of the API: from now (the stand-in's clock) for <paramref name="duration"/>, every /v2 request
+    /// answers the next of <paramref name="statuses"/> (429 or 5xx, in turn) as <see cref="FailNext"/> does.
+    /// Replaces an outage still running; counted failures from <see cref="FailNext"/> are answered first.
+    /// </summary>
+    public void FailFor(TimeSpan duration, IReadOnlyList<int> statuses, TimeSpan? retryAfter = null) => _faults.FailFor(duration, statuses, retryAfter);
 
     /// <summary>
     /// The next <paramref name="count"/> record writes (POST/PUT) that would succeed answer as usual but are not

@@ -41,6 +41,11 @@ internal sealed class ChaosMesh : IAsyncDisposable
 
     public string LogPath(string node) => Path.Combine(_root, $"{node}.log");
 
+    /// <summary>The node's data directory (its durable copy of the failover state).</summary>
+    public string DataPath(string node) => DataDirectory(_root, node);
+
+    private static string DataDirectory(string root, string node) => Path.Combine(root, "data", node);
+
     /// <summary>Writes every node's configuration; starts nothing.</summary>
     public static ChaosMesh Write(NetLab lab, LabServers servers, string root, LocalDigitalOcean digitalOcean, int digitalOceanPort, string apiToken)
     {
@@ -56,7 +61,7 @@ internal sealed class ChaosMesh : IAsyncDisposable
         foreach (var (node, region) in Layout)
         {
             var slot = Slot(node);
-            var at = new LocalMeshConfig.NodeAt(node, region, lab.RegionIp(region), 4053 + slot, $"http://0.0.0.0:{HttpBase + slot}", Path.Combine(root, "data", node));
+            var at = new LocalMeshConfig.NodeAt(node, region, lab.RegionIp(region), 4053 + slot, $"http://0.0.0.0:{HttpBase + slot}", DataDirectory(root, node));
             // Each region reaches "DigitalOcean" on its own observer link.
             var api = digitalOcean with { ApiUrl = new Uri($"http://{lab.ObserverIp(region)}:{digitalOceanPort}/") };
             var json = LocalMeshConfig.Node(at, seeds, LocalMeshTimings.Fast, apiToken, api, targets.Select(t => t.DeepClone()), LocalMeshConfig.PowerOffFencing());
@@ -71,12 +76,35 @@ internal sealed class ChaosMesh : IAsyncDisposable
         return new ChaosMesh(lab, root, environment, apiToken);
     }
 
-    public void Start(string node) =>
+    private void Start(string node) =>
         _processes[node] = LabProcess.Start(node, NetLab.Namespace(Region(node)), LogPath(node), LocalMesh.Executable, ["run", "--config", ConfigPath(node)], env: _environment);
 
     public void StartAll()
     {
         foreach (var (node, _) in Layout) Start(node);
+    }
+
+    /// <summary>Starts a node that was killed again, with its configuration and data (a machine coming back); its log goes on.</summary>
+    public async Task RestartAsync(string node)
+    {
+        if (_processes.Remove(node, out var old))
+        {
+            if (old.Running) throw new InvalidOperationException($"{node} is still running");
+            await old.DisposeAsync();
+        }
+        Start(node);
+    }
+
+    /// <summary>Every node started again after <see cref="KillAllAsync"/>.</summary>
+    public async Task RestartAllAsync()
+    {
+        foreach (var (node, _) in Layout) await RestartAsync(node);
+    }
+
+    /// <summary>Every node down at once with SIGKILL (those still running); their logs go on in the same files when started again.</summary>
+    public async Task KillAllAsync()
+    {
+        foreach (var p in _processes.Values.Where(p => p.Running)) await p.KillAsync();
     }
 
     public async ValueTask DisposeAsync()

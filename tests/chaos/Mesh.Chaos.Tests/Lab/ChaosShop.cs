@@ -96,7 +96,7 @@ internal sealed class ChaosShop : IAsyncDisposable
     {
         foreach (var p in Mesh.Processes.Where(p => ChaosMesh.Region(p.Key) == region)) await p.Value.KillAsync();
         foreach (var p in Servers.Processes.Where(p => p.Key.EndsWith("-" + region, StringComparison.Ordinal))) await p.Value.KillAsync();
-        foreach (var w in _writers.Where(w => w.Name == $"writer-{region}")) await w.KillAsync();
+        foreach (var w in _writers.Where(w => w.Name.EndsWith("-" + region, StringComparison.Ordinal))) await w.KillAsync();
     }
 
     /// <summary>Powers a region's droplets on through the API, as an operator would (the stand-in's actions token).</summary>
@@ -153,15 +153,31 @@ internal sealed class ChaosShop : IAsyncDisposable
     /// <summary>Starts a writer in each site region: a client of the shop writing through the DNS-selected region every 50 ms.</summary>
     public void StartWriters()
     {
-        var hosts = string.Join(",", LocalMeshConfig.RegionValues.Select(kv => $"{kv.Value}={Lab.RegionIp(kv.Key)}"));
         foreach (var site in new[] { Active, Standby })
-        {
-            var records = $"http://{Lab.ObserverIp(site)}:{StandInPort}/v2/domains/{LocalMeshConfig.Domain}/records";
-            _writers.Add(LabProcess.Start($"writer-{site}", NetLab.Namespace(site), Path.Combine(Root, $"writer-{site}.log"),
-                WriterExecutable, [$"writer-{site}", JournalPath(site), records, hosts, "50"],
-                env: new Dictionary<string, string> { ["CHAOS_DO_TOKEN"] = DigitalOcean.Endpoint.Token, ["CHAOS_PG_PASSWORD"] = Servers.PostgresPassword }));
-        }
+            StartWriter($"writer-{site}", site, $"http://{Lab.ObserverIp(site)}:{StandInPort}/v2/domains/{LocalMeshConfig.Domain}/records");
     }
+
+    /// <summary>
+    /// Starts a client in <paramref name="region"/> that writes to that region's PostgreSQL whatever DNS says, every
+    /// 50 ms, and fights a fence: read-only default off and BEGIN READ WRITE before each insert. Its journal is
+    /// <see cref="Journal"/>(<c>stubborn-{region}</c>); its rows are not counted with the shop's writers.
+    /// </summary>
+    public void StartStubbornWriter(string region) =>
+        StartWriter($"stubborn-{region}", region, $"pin:{Lab.RegionIp(region)}", "stubborn");
+
+    private void StartWriter(string name, string region, string records, params string[] extra)
+    {
+        var hosts = string.Join(",", LocalMeshConfig.RegionValues.Select(kv => $"{kv.Value}={Lab.RegionIp(kv.Key)}"));
+        _writers.Add(LabProcess.Start(name, NetLab.Namespace(region), Path.Combine(Root, $"{name}.log"),
+            WriterExecutable, [name, JournalPath(name), records, hosts, "50", .. extra],
+            env: new Dictionary<string, string> { ["CHAOS_DO_TOKEN"] = DigitalOcean.Endpoint.Token, ["CHAOS_PG_PASSWORD"] = Servers.PostgresPassword }));
+    }
+
+    /// <summary>One writer's attempts so far, in order: acknowledged or not, the server's host, when.</summary>
+    public IReadOnlyList<(bool Acknowledged, string Id, string Host, DateTimeOffset At)> Journal(string writer) =>
+        !File.Exists(JournalPath(writer)) ? [] : File.ReadLines(JournalPath(writer))
+            .Select(l => l.Split(' ')).Where(p => p.Length >= 4 && p[0] is "ack" or "fail")
+            .Select(p => (p[0] == "ack", $"{writer}-{p[1]}", p[2], DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(p[3], CultureInfo.InvariantCulture)))).ToList();
 
     /// <summary>
     /// The writer in its own build output (a copy beside the tests would resolve its assemblies against the tests'
@@ -177,7 +193,7 @@ internal sealed class ChaosShop : IAsyncDisposable
         }
     }
 
-    private string JournalPath(string site) => Path.Combine(Root, $"writer-{site}.journal");
+    private string JournalPath(string writer) => Path.Combine(Root, $"{writer}.journal");
 
     public async Task StopWritersAsync()
     {
@@ -186,9 +202,7 @@ internal sealed class ChaosShop : IAsyncDisposable
 
     /// <summary>Every acknowledged write: writer, row, the server's host, when.</summary>
     public IReadOnlyList<(string Id, string Host, DateTimeOffset At)> Acknowledged() =>
-        new[] { Active, Standby }.Where(s => File.Exists(JournalPath(s))).SelectMany(s => File.ReadLines(JournalPath(s))
-            .Select(l => l.Split(' ')).Where(p => p.Length >= 4 && p[0] == "ack")
-            .Select(p => ($"writer-{s}-{p[1]}", p[2], DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(p[3], CultureInfo.InvariantCulture))))).ToList();
+        new[] { Active, Standby }.SelectMany(s => Journal($"writer-{s}")).Where(e => e.Acknowledged).Select(e => (e.Id, e.Host, e.At)).ToList();
 
     /// <summary>The acknowledged writes missing from <paramref name="region"/>'s PostgreSQL now.</summary>
     public async Task<IReadOnlyList<string>> LostWritesAsync(string region)
@@ -213,6 +227,15 @@ internal sealed class ChaosShop : IAsyncDisposable
     {
         try { return await Http.GetFromJsonAsync<T>(new Uri(Mesh.Api(node), path)); }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException) { return null; }
+    }
+
+    /// <summary>A POST to a node's API as an operator makes it (the mesh's API token); the status and body.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> PostAsync(string node, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Mesh.Api(node), path)) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Mesh.ApiToken);
+        using var response = await Http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>The first answer of any node still running among <paramref name="nodes"/> (default: all).</summary>

@@ -76,12 +76,36 @@ internal sealed class LabServers : IAsyncDisposable
         await File.AppendAllTextAsync(Path.Combine(data, "pg_hba.conf"), "host all all 0.0.0.0/0 scram-sha-256\nhost replication all 0.0.0.0/0 scram-sha-256\n");
         StartPostgres(primary);
         await AwaitPostgresAsync(primary);
-        // The standby is cloned from inside its own region, over the region link, so its primary_conninfo names nyc1's region address.
+        await CloneStandbyAsync(standby, primary);
+    }
+
+    // The standby is cloned from inside its own region, over the region link, so its primary_conninfo names the primary's region address.
+    private async Task CloneStandbyAsync(string standby, string primary)
+    {
         await Sh.RunAsync("ip", "netns", "exec", NetLab.Namespace(standby), "runuser", "-u", "postgres", "--", "env", $"PGPASSWORD={PostgresPassword}",
             $"{PgBin}/pg_basebackup", "-h", _lab.RegionIp(primary), "-p", $"{PostgresPort}", "-U", "postgres", "-D", PgDir(standby), "-R", "-X", "stream",
             "--checkpoint=fast", "--no-sync");
         StartPostgres(standby);
         await AwaitPostgresAsync(standby);
+    }
+
+    /// <summary>
+    /// What the README's way back asks of the operator, for a region whose servers are stopped: its PostgreSQL
+    /// rebuilt as a streaming standby of <paramref name="primary"/>'s (old data moved aside, a fresh base backup) and
+    /// its Redis started as a replica; returns once both replicate.
+    /// </summary>
+    public async Task RebuildAsStandbyAsync(string region, string primary)
+    {
+        foreach (var name in new[] { $"pg-{region}", $"redis-{region}" })
+        {
+            if (!_processes.Remove(name, out var old)) continue;
+            if (old.Running) throw new InvalidOperationException($"{name} is still running");
+            await old.DisposeAsync();
+        }
+        Directory.Move(PgDir(region), PgDir(region) + ".old");
+        await CloneStandbyAsync(region, primary);
+        await StartRedisAsync(region, replicaOf: primary);
+        await AwaitReplicationAsync(region);
     }
 
     // No Unix socket: in the data folder its lock file would be copied into the standby by pg_basebackup.

@@ -11,6 +11,13 @@ public abstract class ChaosScenario(string name) : IAsyncLifetime
 
     public async Task InitializeAsync() => _shop = await ChaosShop.StartAsync(name);
 
+    /// <summary>Every scenario's prologue: the mesh ready with nyc1 active and guarded, and the shop's writers acknowledged.</summary>
+    protected async Task ReadyAndWritingAsync()
+    {
+        await ChaosRun.AwaitReadyAsync(Shop);
+        await ChaosRun.StartWritingAsync(Shop);
+    }
+
     public async Task DisposeAsync()
     {
         if (_shop is not null) await _shop.DisposeAsync();

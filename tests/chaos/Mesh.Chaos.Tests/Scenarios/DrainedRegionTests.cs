@@ -15,8 +15,7 @@ public sealed class DrainedRegionTests() : ChaosScenario("drained")
     [Fact]
     public async Task A_region_whose_nodes_left_and_then_cut_off_is_promoted_only_on_power_off_evidence()
     {
-        await ChaosRun.AwaitReadyAsync(Shop);
-        await ChaosRun.StartWritingAsync(Shop);
+        await ReadyAndWritingAsync();
 
         foreach (var node in Shop.Mesh.Processes.Where(p => ChaosMesh.Region(p.Key) == ChaosShop.Active).Select(p => p.Value).ToList())
             await node.StopAsync(TimeSpan.FromSeconds(30));

@@ -31,8 +31,7 @@ public sealed class FailoverScenarioTests() : ChaosScenario("failover")
     /// <summary>Ready, writing, the fault, until the failover completed, a few more seconds of writes; then the shared claims.</summary>
     private async Task<ChaosRun.Outcome> FailOverAsync(string scenario, string fault, Func<Task> act)
     {
-        await ChaosRun.AwaitReadyAsync(Shop);
-        await ChaosRun.StartWritingAsync(Shop);
+        await ReadyAndWritingAsync();
 
         var faultAt = DateTimeOffset.UtcNow;
         await act();

@@ -8,8 +8,7 @@ public sealed class FlappingLinkTests() : ChaosScenario("flapping")
     [Fact]
     public async Task A_flapping_link_to_the_active_region_never_makes_two_primaries_nor_more_than_one_move()
     {
-        await ChaosRun.AwaitReadyAsync(Shop);
-        await ChaosRun.StartWritingAsync(Shop);
+        await ReadyAndWritingAsync();
 
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < until)

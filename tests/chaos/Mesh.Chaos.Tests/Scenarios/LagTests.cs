@@ -10,8 +10,7 @@ public sealed class LagTests() : ChaosScenario("lag")
     [Fact]
     public async Task A_standby_too_far_behind_when_the_primary_dies_blocks_the_failover_with_the_lag_reason()
     {
-        await ChaosRun.AwaitReadyAsync(Shop);
-        await ChaosRun.StartWritingAsync(Shop);
+        await ReadyAndWritingAsync();
 
         // Replication slows to 256 kbit/s (it still streams: a standby that stopped following is another block); nyc1
         // writes about 40 MB of WAL, far more than ams3 can receive before the primary dies.

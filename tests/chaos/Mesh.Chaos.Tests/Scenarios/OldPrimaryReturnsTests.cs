@@ -9,8 +9,7 @@ public sealed class OldPrimaryReturnsTests() : ChaosScenario("old-primary")
     [Fact]
     public async Task The_old_primary_coming_back_after_a_failover_is_fenced_and_takes_no_acknowledged_write()
     {
-        await ChaosRun.AwaitReadyAsync(Shop);
-        await ChaosRun.StartWritingAsync(Shop);
+        await ReadyAndWritingAsync();
         var faultAt = DateTimeOffset.UtcNow;
         await Shop.KillRegionAsync(ChaosShop.Active);
         await ChaosRun.AwaitFailoverAsync(Shop, faultAt, TimeSpan.FromSeconds(120));

@@ -15,8 +15,7 @@ public sealed class QuietFaultTests() : ChaosScenario("quiet")
     [InlineData("ams3", "sfo3")]
     public async Task A_single_link_cut_moves_nothing(string a, string b)
     {
-        await ChaosRun.AwaitReadyAsync(Shop);
-        await ChaosRun.StartWritingAsync(Shop);
+        await ReadyAndWritingAsync();
 
         await Shop.Lab.CutAsync(a, b);
 
@@ -27,8 +26,7 @@ public sealed class QuietFaultTests() : ChaosScenario("quiet")
     [Fact]
     public async Task The_standby_region_lost_moves_nothing()
     {
-        await ChaosRun.AwaitReadyAsync(Shop);
-        await ChaosRun.StartWritingAsync(Shop);
+        await ReadyAndWritingAsync();
 
         await Shop.KillRegionAsync(ChaosShop.Standby);
 
@@ -39,8 +37,7 @@ public sealed class QuietFaultTests() : ChaosScenario("quiet")
     [Fact]
     public async Task The_witness_lost_moves_nothing()
     {
-        await ChaosRun.AwaitReadyAsync(Shop);
-        await ChaosRun.StartWritingAsync(Shop);
+        await ReadyAndWritingAsync();
 
         await Shop.Mesh.Processes["sfo3-w"].KillAsync();
 
@@ -51,8 +48,7 @@ public sealed class QuietFaultTests() : ChaosScenario("quiet")
     [Fact]
     public async Task Only_the_database_path_between_regions_broken_moves_nothing()
     {
-        await ChaosRun.AwaitReadyAsync(Shop);
-        await ChaosRun.StartWritingAsync(Shop);
+        await ReadyAndWritingAsync();
 
         // Replication and every probe of another region's PostgreSQL and Redis fail; the mesh's own links stay up.
         foreach (var (a, b) in new[] { ("nyc1", "ams3"), ("nyc1", "sfo3"), ("ams3", "sfo3") })
