@@ -83,7 +83,7 @@ public sealed partial class FailoverCoordinator
         var round = _rounds.Rounds.LastOrDefault();
         var since = state.History.LastOrDefault(h => h.Kind == DecisionKinds.Adopt)?.At ?? DateTimeOffset.MinValue;
         var input = new UnfenceInput(region, state.Move is not null, state.Paused,
-            round?.Voting(region, Verdicts.Up) ?? [], _settings.Policy.Quorum, NotInRecovery(region), Guards.Holders(region, Now),
+            round?.Voting(region, Verdicts.Up) ?? [], _settings.Policy.Quorum, NotInRecovery(state, region), Guards.Holders(region, Now),
             state.History.Count(h => h.Kind == DecisionKinds.Unfence && h.From == region && h.At >= WallNow - _settings.Cooldown && h.At > since));
         var verdict = UnfencePolicy.Decide(input, state.Epoch);
         if (verdict.Lift)
@@ -107,13 +107,25 @@ public sealed partial class FailoverCoordinator
         return false;
     }
 
-    /// <summary>Every site PostgreSQL server outside <paramref name="region"/> that a probe did not recently read in recovery.</summary>
-    private List<string> NotInRecovery(string region) =>
+    /// <summary>
+    /// Every site PostgreSQL server outside <paramref name="region"/> that a probe did not recently read in recovery,
+    /// except one that no probe reads at all while its region was fenced by the move away from it, with evidence, and not
+    /// opened since: a server that cannot be reached cannot be read in recovery, and waiting for it would keep the active
+    /// region fenced for as long as the old one is down (after a failover, the very case). One read as a primary still
+    /// counts: that is a second writer (rule 5's stray-primary fence deals with it first).
+    /// </summary>
+    private List<string> NotInRecovery(FailoverState state, string region) =>
         _settings.Options.Targets
             .Where(t => t.Kind == TargetKinds.Postgres && t.Group is not null && t.Region != region)
             .Where(t => !_roles.TryGetValue(t.Id!, out var seen) || seen.Role != ServerRoles.Standby || Now - seen.At > _settings.ObservationMaxAge)
+            .Where(t => !(FencedAway(state, t.Region!) && !(_roles.TryGetValue(t.Id!, out var seen) && Now - seen.At <= _settings.ObservationMaxAge)))
             .Select(t => _roles.TryGetValue(t.Id!, out var seen) ? $"{t.Id} read as {seen.Role ?? "unknown"} {RegionVote.Seconds(Now - seen.At)} ago" : $"{t.Id} not read yet")
             .ToList();
+
+    /// <summary>Whether the last move away from <paramref name="region"/> fenced it with evidence, and no decision opened it since.</summary>
+    private static bool FencedAway(FailoverState state, string region) =>
+        state.History.LastOrDefault(h => h.Kind is DecisionKinds.Failover or DecisionKinds.Switchover && h.From == region) is { FencedBy: not null } away
+        && away.Epoch > LastOpened(state, region);
 
     /// <summary>A recorded unfence decision under a new epoch; its one step lifts the region's fence (retried until it succeeds).</summary>
     private void StartUnfence(FailoverState state, string reason)

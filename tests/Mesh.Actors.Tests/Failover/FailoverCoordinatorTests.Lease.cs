@@ -3,6 +3,7 @@ using Mesh.Actors.Failover;
 using Mesh.Actors.Failover.Policy;
 using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Failover;
+using Mesh.Contracts.Probes;
 using Mesh.Contracts.Fencing;
 
 namespace Mesh.Actors.Tests.Failover;
@@ -137,6 +138,49 @@ public sealed partial class FailoverCoordinatorTests
         // The guard's fence was under epoch 0; the unfence of epoch 1 lifted it: nothing more to lift.
         AwaitAssert(() => Assert.Equal(Phases.Idle, Status(coordinator).Phase), TimeSpan.FromSeconds(3));
         Assert.Single(_executor.Calls);
+    }
+
+    /// <summary>After a failover that fenced nyc1 by powering it off, with ams3 active and fenced by its own guards.</summary>
+    private static FakeStore FailedOverToAms3()
+    {
+        var epoch = new Epoch(1, "c");
+        var failover = new HistoryRecord(epoch, DateTimeOffset.UtcNow.AddMinutes(-1), DecisionKinds.Failover, "nyc1", "ams3", "nyc1 down", FenceEvidence.PowerOff, [], []);
+        return new FakeStore(new FailoverState("ams3", epoch, Phases.Completed, null, null, false, null, [failover]));
+    }
+
+    private void Ams3GuardFencedItself(IActorRef coordinator)
+    {
+        _directory.Votes = _ => [new RegionVerdict("nyc1", Verdicts.Down, ["pg-nyc1: unhealthy for 60 s"]), new RegionVerdict("ams3", Verdicts.Up, [])];
+        coordinator.Tell(new TargetObserved("sfo3", "pg-ams3", ProbeStatus.Healthy, null, DateTimeOffset.UtcNow, 1, 0, null, new ProbeFacts { Role = ServerRoles.Primary, Timeline = 2 }));
+        coordinator.Tell(new GuardReport("ams3-a", "ams3", new Epoch(1, "c"), Guarding: true, true, true, "ready", new Epoch(1, "c"), Released: false, "test"));
+    }
+
+    [Fact]
+    public void The_new_active_region_that_fenced_itself_is_unfenced_while_the_old_primary_it_replaced_cannot_be_read()
+    {
+        // A whole-mesh restart after a failover: a guard of ams3, starved of CPU, took itself for frozen and fenced;
+        // nyc1's primary, powered off by the failover, answers nobody. Waiting to read it in recovery would keep the shop down.
+        var store = FailedOverToAms3();
+        var coordinator = Start(store, observed: false);
+        coordinator.Tell(new TargetObserved("sfo3", "pg-nyc1", ProbeStatus.Unhealthy, null, DateTimeOffset.UtcNow, null, 5, "connection refused", ProbeFacts.None));
+        Ams3GuardFencedItself(coordinator);
+
+        AwaitStored(store, s => s.History.Any(h => h.Kind == DecisionKinds.Unfence) && s.Move is null);
+        Assert.Equal(["unfence:ams3"], _executor.Calls);
+        Assert.Equal("ams3", store.State!.ActiveRegion);
+    }
+
+    [Fact]
+    public void The_new_active_region_stays_fenced_while_the_old_primary_it_replaced_reads_as_a_primary()
+    {
+        var store = FailedOverToAms3();
+        var coordinator = Start(store, observed: false);
+        coordinator.Tell(new TargetObserved("sfo3", "pg-nyc1", ProbeStatus.Healthy, null, DateTimeOffset.UtcNow, 1, 0, null, new ProbeFacts { Role = ServerRoles.Primary, Timeline = 1 }));
+        Ams3GuardFencedItself(coordinator);
+
+        AwaitAssert(() => Assert.Contains(Status(coordinator).BlockedReasons, r => r.StartsWith("ams3 fenced itself and stays fenced: not every other PostgreSQL server reads back in recovery: pg-nyc1 read as primary", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(5));
+        Assert.Empty(_executor.Calls);
     }
 
     [Fact]

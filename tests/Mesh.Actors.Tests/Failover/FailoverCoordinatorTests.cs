@@ -39,10 +39,11 @@ public sealed partial class FailoverCoordinatorTests : TestKit
     private readonly FakeExecutor _executor = new();
     private readonly FakeDirectory _directory = new();
 
-    private IActorRef Start(FakeStore? store, MeshOptions? options = null, IResourceSurvey? survey = null)
+    private IActorRef Start(FakeStore? store, MeshOptions? options = null, IResourceSurvey? survey = null, bool observed = true)
     {
         var coordinator = Sys.ActorOf(FailoverCoordinator.Props(CoordinatorSettings.From(options ?? Options), store, _executor, _directory, null,
             new CoordinatorStatus("akka.tcp://test@127.0.0.1:1", "sfo3-w", "sfo3", DateTimeOffset.UtcNow), survey: survey));
+        if (!observed) return coordinator;
         // One consistent observation of the primary and its standby: ams3 is ready, 100 bytes behind.
         coordinator.Tell(new TargetObserved("sfo3", "pg-nyc1", ProbeStatus.Healthy, null, DateTimeOffset.UtcNow, 1, 0, null,
             new ProbeFacts { Role = ServerRoles.Primary, WritePosition = 10_100, Timeline = 1 }));

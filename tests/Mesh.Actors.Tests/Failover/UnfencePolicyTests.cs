@@ -17,7 +17,7 @@ public sealed class UnfencePolicyTests
         var v = UnfencePolicy.Decide(AllMet with { UpVotes = ["ams3", "sfo3"], LeaseHolders = ["nyc1-a", "nyc1-b"], LiftsWithinCooldown = UnfencePolicy.MaxLifts - 1 }, Stored);
 
         Assert.True(v.Lift);
-        Assert.Equal(["nyc1 fenced itself; 2 regions vote it up, every other PostgreSQL is a standby, and nyc1-a, nyc1-b hold a lease again"], v.Reasons);
+        Assert.Equal(["nyc1 fenced itself; 2 regions vote it up, every other PostgreSQL is a standby or fenced away, and nyc1-a, nyc1-b hold a lease again"], v.Reasons);
     }
 
     public static TheoryData<string, UnfenceInput, string> Blocked => new()

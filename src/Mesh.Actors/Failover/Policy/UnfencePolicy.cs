@@ -5,7 +5,10 @@ namespace Mesh.Actors.Failover.Policy;
 /// <summary>What an unfence decision of the active region depends on (SPEC 6 rule 5, last bullet).</summary>
 /// <param name="Region">The stored active region, fenced by its own guards.</param>
 /// <param name="UpVotes">The regions that vote it <c>up</c> in the latest round.</param>
-/// <param name="NotInRecovery">Every other site region's PostgreSQL server that does not read back in recovery (or was not read recently), in words.</param>
+/// <param name="NotInRecovery">
+/// Every other site region's PostgreSQL server that does not read back in recovery (or was not read recently), in words;
+/// one that cannot be read at all while its region stays fenced by the move away from it is not listed.
+/// </param>
 /// <param name="LeaseHolders">The region's guards that hold a lease now.</param>
 /// <param name="LiftsWithinCooldown">Unfences recorded within Cooldown since the last operator's adopt.</param>
 public sealed record UnfenceInput(
@@ -23,7 +26,7 @@ public sealed record UnfenceVerdict(bool Lift, IReadOnlyList<string> Reasons);
 /// <summary>
 /// When the coordinator lifts a fence its active region's guards put on themselves. Every precondition says the
 /// region may write again without a second writer: it is still the active one, nothing moves, a quorum of
-/// regions sees it up, every other PostgreSQL is a standby, and a guard holds a lease again (so it would fence
+/// regions sees it up, every other PostgreSQL is a standby (or unreachable in a region fenced away), and a guard holds a lease again (so it would fence
 /// again in time if the lease lapsed). A region that keeps fencing itself has a problem lifting cannot cure:
 /// after <see cref="MaxLifts"/> lifts within Cooldown an operator decides.
 /// </summary>
@@ -47,7 +50,7 @@ public static class UnfencePolicy
             reasons.Add($"{r} was unfenced {input.LiftsWithinCooldown} times within Cooldown and fenced itself again: lifting needs an operator " +
                         $"(POST /api/v1/failover/adopt with activeRegion {r} and epoch {epoch.Counter}, once the cause is mended)");
         return reasons.Count == 0
-            ? new UnfenceVerdict(true, [$"{r} fenced itself; {input.UpVotes.Count} regions vote it up, every other PostgreSQL is a standby, and {string.Join(", ", input.LeaseHolders)} hold{(input.LeaseHolders.Count == 1 ? "s" : "")} a lease again"])
+            ? new UnfenceVerdict(true, [$"{r} fenced itself; {input.UpVotes.Count} regions vote it up, every other PostgreSQL is a standby or fenced away, and {string.Join(", ", input.LeaseHolders)} hold{(input.LeaseHolders.Count == 1 ? "s" : "")} a lease again"])
             : new UnfenceVerdict(false, reasons.Select(x => $"{r} fenced itself and stays fenced: {x}").ToList());
     }
 }
