@@ -47,6 +47,10 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
     private bool _fencing;
     private Epoch? _fencedUnder;
     private Epoch? _triedUnder;
+    // A fence this guard started and that has not landed: owed until it does (or a newer epoch at the resource refuses
+    // it, or the region is made active again), whatever later verdicts say. A freeze, say, is seen on one late tick
+    // only; a fence it started that then failed must not be forgotten with it, half applied and never reported.
+    private (Epoch Epoch, string Reason)? _owed;
     // The epoch that took this region's activity away: its fence is made, and retried, under that epoch only.
     private Epoch? _lostUnder;
     private bool _released;
@@ -167,6 +171,7 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
             _fencedUnder = null;
             _triedUnder = null;
             _lostUnder = null;
+            _owed = null;
         }
     }
 
@@ -201,6 +206,7 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
         // (a resource that records the newer epoch refuses the older one, rule 10).
         var epoch = !facts.RegionActiveInNewest && _lostUnder is { } lost ? lost : facts.NewestEpoch;
         if (_verdict.Action == GuardAction.FenceNow) Fence(epoch, _verdict.Reason);
+        else if (_owed is { } owed) Fence(owed.Epoch, $"completing the fence started under epoch {owed.Epoch.Counter}: {owed.Reason}");
     }
 
     private void Fence(Epoch epoch, string reason, IActorRef? exitReplyTo = null, ExitVerdict? exit = null)
@@ -219,6 +225,7 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
             return;
         }
         _fencing = true;
+        _owed ??= (epoch, reason);
         _log.Warning("Fencing the primaries of {0} under epoch {1}: {2}", _settings.Region, epoch.Counter, reason);
         _fence.FenceAsync(_settings.Region, epoch, CancellationToken.None).WaitAsync(_settings.FenceTimeout).PipeTo(Self,
             success: r => new FenceDone(epoch, r, exitReplyTo, exit),
@@ -229,6 +236,7 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
     {
         _fencing = false;
         var details = string.Join("; ", done.Report.Details);
+        if (done.Report.Fenced || done.Report.Stale) _owed = null;
         if (done.Report.Fenced)
         {
             _fencedUnder = done.Epoch;
@@ -240,7 +248,7 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
             _triedUnder = done.Epoch;
             _log.Warning("A server of {0} records an epoch newer than {1}: a newer decision stands ({2})", _settings.Region, done.Epoch.Counter, details);
         }
-        else _log.Error("The fence of {0} under epoch {1} failed, retrying at the next renewal: {2}", _settings.Region, done.Epoch.Counter, details);
+        else _log.Error("The fence of {0} under epoch {1} failed, retried at every renewal until it lands: {2}", _settings.Region, done.Epoch.Counter, details);
         done.ExitReplyTo?.Tell(new ExitDone(done.Exit!));
     }
 

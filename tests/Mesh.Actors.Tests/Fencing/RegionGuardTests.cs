@@ -192,6 +192,27 @@ public sealed class RegionGuardTests : TestKit
     }
 
     [Fact]
+    public void A_fence_started_for_a_freeze_that_failed_is_retried_on_the_next_ticks_until_it_lands()
+    {
+        Guarding();
+        Walk(300);
+        _fence.Result = new RegionFenceReport(false, false, ["the fence did not finish within 5 s"]);
+        while (_coordinator.HasMessages) _coordinator.ReceiveOne();
+        _clock.Advance(Ms(250));   // frozen once; every tick after this one is on time
+        AwaitCondition(() => !_fence.Fences.IsEmpty, TimeSpan.FromSeconds(3));
+
+        Walk(200);   // on-time ticks, the lease still held: nothing but the owed fence calls for fencing
+        Assert.True(_fence.Fences.Count >= 2, $"{_fence.Fences.Count} fence attempts");
+        _fence.Result = new RegionFenceReport(true, false, ["pg-nyc1.internal:5432 fenced"]);
+        var fenced = _coordinator.FishForMessage<GuardReport>(r => r.FencedUnder == E7, TimeSpan.FromSeconds(3));
+        Assert.True(fenced.HoldsLease);
+        var attempts = _fence.Fences.Count;
+        Walk(300);
+        Assert.Equal(attempts, _fence.Fences.Count);   // landed: owed no more
+        Assert.All(_fence.Fences, f => Assert.Equal(("nyc1", E7), f));
+    }
+
+    [Fact]
     public void A_guard_never_granted_counts_Duration_minus_FenceLead_from_learning_its_region_is_active()
     {
         var guard = Guard();

@@ -10,8 +10,9 @@ namespace Mesh.Chaos.Tests.Lab;
 /// </summary>
 internal sealed class ChaosMesh : IAsyncDisposable
 {
+    /// <summary>The nodes, the witness first: the seeds are each region's first node in this order, so the witness forms the cluster and hosts the coordinator (the README's advice).</summary>
     public static readonly (string Node, string Region)[] Layout =
-        [("nyc1-a", "nyc1"), ("ams3-a", "ams3"), ("sfo3-w", "sfo3"), ("nyc1-b", "nyc1"), ("ams3-b", "ams3")];
+        [("sfo3-w", "sfo3"), ("nyc1-a", "nyc1"), ("ams3-a", "ams3"), ("nyc1-b", "nyc1"), ("ams3-b", "ams3")];
 
     private const int HttpBase = 8081;
     private readonly NetLab _lab;
