@@ -123,6 +123,19 @@ public sealed class GuardRuleTests
         Assert.Contains("frozen", v.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_late_tick_of_a_guard_never_granted_is_no_freeze_its_never_granted_clock_decides()
+    {
+        // A node starting up: its guard's first ticks come late while the process compiles and joins; it holds no
+        // lease the freeze could have outlived.
+        var g = Guard(startedAt: 0, activeSince: 0).Sent(1, 4.5);
+
+        var v = Judge(g with { TimerLate = S(4.8) }, 5);
+        Assert.Equal(GuardAction.Hold, v.Action);
+        Assert.Contains("never granted", v.Reason, StringComparison.Ordinal);
+        Assert.Equal(GuardAction.FenceNow, Judge(g with { TimerLate = S(4.8) }, 10).Action);   // Duration - FenceLead after the start, as ever
+    }
+
     public static TheoryData<string, double, double?, double, GuardAction> NeverGranted => new()
     {
         { "counts from the start when active before", 100, 0, 109.9, GuardAction.Hold },

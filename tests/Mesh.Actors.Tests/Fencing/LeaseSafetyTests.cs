@@ -25,7 +25,7 @@ public sealed class LeaseSafetyTests(ITestOutputHelper output)
             var o = world.Run(world.Settings);
 
             Assert.True(o.LeaseOutlived == 0, $"seed {seed}: {o.LeaseOutlived} hold verdicts rely on a lease that outlives the coordinator's count ({o.Expired:0.###} s; {world.Settings})");
-            Assert.True(o.HoldAfterFreeze == 0, $"seed {seed}: the guard held on its first tick after a freeze");
+            Assert.True(o.HoldAfterFreeze == 0, $"seed {seed}: the guard held on its first tick after a freeze with a lease");
             Assert.True(o.FencedAt is not null, $"seed {seed}: the guard never fenced");
             // A guard that was running fences before the coordinator's count ends; one frozen across that moment
             // fences on its first tick after thawing (the remaining risk rule 4's freeze clause cannot remove).

@@ -70,6 +70,7 @@ internal sealed class LeaseWorld
     /// <param name="FencedAt">Real time of the guard's first fence verdict; null when it never fenced.</param>
     /// <param name="FencedLateAfterFreeze">The guard fenced at or after <paramref name="Expired"/>, on its first tick after a freeze longer than RenewInterval.</param>
     /// <param name="MinSlack">The least time between the end of a held lease and <paramref name="Expired"/>.</param>
+    /// <param name="HoldAfterFreeze">Hold verdicts on a tick more than RenewInterval late of a guard that holds or held a lease.</param>
     public sealed record Outcome(double Expired, int LeaseOutlived, double? FencedAt, bool FencedLateAfterFreeze, bool HeldAtStore, double MinSlack, int HoldAfterFreeze);
 
     /// <param name="coordinator">The settings the coordinator counts with (a test may take its DriftMargin away).</param>
@@ -111,7 +112,8 @@ internal sealed class LeaseWorld
                 return new Outcome(expired, outlived, fire, lateAfterFreeze, heldAtStore, minSlack, holdAfterFreeze);
             }
 
-            if (late > ri) holdAfterFreeze++;
+            // Rule 4's freeze clause is for a lease the freeze may have outlived; a guard never granted one holds by its never-granted clock.
+            if (late > ri && heldBefore) holdAfterFreeze++;
             var ends = GuardInverse((verdict.FenceAt!.Value + Settings.FenceLead).TotalSeconds);
             if (ends >= expired) outlived++;
             if (verdict.Lease.EverHeld) minSlack = Math.Min(minSlack, expired - ends);

@@ -32,8 +32,10 @@ public static class GuardRule
             return Fence($"epoch {facts.NewestEpoch.Counter} does not make {facts.Region} the active region", lease);
 
         // A frozen guard cannot know what it missed; its monotonic clock kept counting, but its ticks, and
-        // perhaps its fence, did not happen while the coordinator's did.
-        if (facts.TimerLate > settings.RenewInterval)
+        // perhaps its fence, did not happen while the coordinator's did. That is a danger for a lease it holds or
+        // held, which the freeze may have outlived; a guard never granted one counts by the never-granted clock
+        // below, and a late first tick is what a starting process looks like (JIT, joining), not a freeze.
+        if (facts.TimerLate > settings.RenewInterval && (lease.EndsAt is not null || facts.HeldBefore))
             return Fence($"this guard was frozen: its timer fired {Seconds(facts.TimerLate)} late, more than RenewInterval {Seconds(settings.RenewInterval)}", lease);
 
         if (lease.EndsAt is { } end)

@@ -189,7 +189,7 @@ internal sealed class LabServers : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts a stopped server again from its data or config as it was (a machine powered on): the old primary
+    /// Starts a stopped server (<c>pg-</c>, <c>redis-</c> or <c>app-</c>) again from its data or config as it was (a machine powered on): the old primary
     /// comes back as a primary with whatever it had, as long as nothing rewrote its configuration.
     /// </summary>
     public async Task RestartAsync(string name)
@@ -210,6 +210,9 @@ internal sealed class LabServers : IAsyncDisposable
                 _processes[name] = LabProcess.Start(name, NetLab.Namespace(region), Path.Combine(_root, $"{name}.log"), "redis-server",
                     [Path.Combine(_root, name, "redis.conf")]);
                 await Eventually.UntilAsync(async () => (await RedisInfoAsync(region)).Length > 0, StartTimeout, $"Redis in {region} answers");
+                break;
+            case "app":
+                StartApp(region);
                 break;
             default:
                 throw new ArgumentException($"no server {name}");

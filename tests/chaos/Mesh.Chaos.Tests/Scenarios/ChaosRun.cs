@@ -75,7 +75,12 @@ internal static class ChaosRun
         return outcome;
     }
 
-    public sealed record Outcome(int DoublePrimaries, int AcknowledgedByBoth, int LostWrites, int Promotions, int DnsChanges, IReadOnlyList<HistoryView> History);
+    public sealed record Outcome(int DoublePrimaries, int AcknowledgedByBoth, int LostWrites, int Promotions, int DnsChanges, IReadOnlyList<HistoryView> History)
+    {
+        /// <summary>The pass line for a failover: never two writable primaries, nothing acknowledged by both, one promotion, one DNS change.</summary>
+        public void AssertFailedOverOnce() =>
+            Assert.Equal((DoublePrimaries: 0, AcknowledgedByBoth: 0, Promotions: 1, DnsChanges: 1), (DoublePrimaries, AcknowledgedByBoth, Promotions, DnsChanges));
+    }
 
     /// <summary>Stops the writers and counts what the run must report; prints one line for the scenario table.</summary>
     public static async Task<Outcome> FinishAsync(ChaosShop shop, string scenario, string primaryNow, params (string Name, TimeSpan Value)[] timings)

@@ -24,13 +24,18 @@ public sealed class SwitchoverBackTests() : ChaosScenario("switchover")
         await Shop.PowerOnAsync(ChaosShop.Active);
         await Shop.Servers.RebuildAsStandbyAsync(ChaosShop.Active, ChaosShop.Standby);
         var rebuiltAt = DateTimeOffset.UtcNow;   // every write acknowledged from here on is on both servers or on neither
+        await Shop.Servers.RestartAsync($"app-{ChaosShop.Active}");
         foreach (var node in ChaosMesh.Layout.Where(l => l.Region == ChaosShop.Active).Select(l => l.Node)) await Shop.Mesh.RestartAsync(node);
         FailoverStatus? status = null;
+        RegionsView? regions = null;
         await Eventually.UntilAsync(async () =>
         {
             status = await Shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover") ?? status;
-            return status?.Readiness.Any(r => r is { Region: ChaosShop.Active, Eligible: true }) == true;
-        }, TimeSpan.FromSeconds(120), () => $"nyc1 is eligible again; last: {string.Join("; ", status?.Readiness.Select(r => $"{r.Region} {r.Eligible} {string.Join(", ", r.Reasons)}") ?? [])}; logs in {Shop.Root}");
+            regions = await Shop.AskAnyAsync<RegionsView>(null, "api/v1/regions") ?? regions;
+            var upVotes = regions?.Regions.SingleOrDefault(r => r.Name == ChaosShop.Active)?.Verdicts.Count(v => v.Verdict == Verdicts.Up) ?? 0;
+            return status?.Readiness.Any(r => r is { Region: ChaosShop.Active, Eligible: true }) == true && upVotes >= 2;
+        }, TimeSpan.FromSeconds(120), () => $"nyc1 is eligible and voted up again; last: {string.Join("; ", status?.Readiness.Select(r => $"{r.Region} {r.Eligible} {string.Join(", ", r.Reasons)}") ?? [])}; " +
+                                            $"votes {string.Join(", ", regions?.Regions.SingleOrDefault(r => r.Name == ChaosShop.Active)?.Verdicts.Select(v => $"{v.Vantage} {v.Verdict}") ?? [])}; logs in {Shop.Root}");
 
         // Within the failover's cooldown, so the operator forces it: force waives the cooldown, never the catch-up wait.
         var askedAt = DateTimeOffset.UtcNow;
