@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mesh.Actors.Actions;
 using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Probes;
 using Npgsql;
@@ -8,7 +9,10 @@ namespace Mesh.Actors.Probes;
 
 /// <summary>
 /// A PostgreSQL check: connect, then one query for the role and the replication positions. One
-/// NpgsqlDataSource per target keeps a connection open between checks.
+/// NpgsqlDataSource per target keeps a connection open between checks. A primary the mesh fenced fails the
+/// check (it takes no writes) but says so in its facts (<see cref="ProbeFacts.FencedByMesh"/>): the strict fence
+/// closes every database but the mesh's own, so when the target's database refuses connections the probe asks
+/// there whether a fenced primary is behind the refusal.
 /// </summary>
 public sealed class PostgresProbe : IProbe
 {
@@ -25,10 +29,15 @@ public sealed class PostgresProbe : IProbe
                CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() END,
                (SELECT status FROM pg_stat_wal_receiver LIMIT 1),
                COALESCE((SELECT received_tli FROM pg_stat_wal_receiver LIMIT 1)::bigint, (SELECT timeline_id FROM pg_control_checkpoint())::bigint),
-               (SELECT count(*) FROM pg_stat_replication)::int
+               (SELECT count(*) FROM pg_stat_replication)::int,
+               current_setting('default_transaction_read_only')::bool
         """;
 
+    private const string FencedQuery = "SELECT NOT pg_is_in_recovery() AND current_setting('default_transaction_read_only')::bool";
+    private const string DatabaseClosed = "55000";
+
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _meshDatabase;
     private readonly ProbeSettings _settings;
 
     public PostgresProbe(string resolvedConnectionString, ProbeSettings settings)
@@ -43,6 +52,7 @@ public sealed class PostgresProbe : IProbe
             KeepAlive = Math.Max(1, (int)settings.Interval.TotalSeconds * 5),
         };
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _meshDatabase = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = PostgresEpochTable.Database, MaxPoolSize = 1 }.ConnectionString);
     }
 
     public async Task<CheckResult> CheckAsync(CancellationToken cancellationToken)
@@ -77,12 +87,37 @@ public sealed class PostgresProbe : IProbe
                 Timeline = reader.IsDBNull(7) ? null : reader.GetInt64(7),
                 Replicas = standby ? null : reader.GetInt32(8),
             };
+            if (!standby && reader.GetBoolean(9))
+                return CheckResult.Fail(clock.Elapsed, "fenced by the mesh: a primary that is read-only", facts with { FencedByMesh = true });
             return CheckResult.Pass(clock.Elapsed, facts);
+        }
+        catch (PostgresException e) when (e.SqlState == DatabaseClosed && phase == "connect" && !cancellationToken.IsCancellationRequested)
+        {
+            var fenced = await FencedPrimaryBehindAsync(cancellationToken);
+            return CheckResult.Fail(clock.Elapsed, $"{phase}: {Describe(e, budget)}{(fenced ? "; fenced by the mesh" : "")}",
+                fenced ? new ProbeFacts { Role = ServerRoles.Primary, FencedByMesh = true } : ProbeFacts.None);
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException
                                   && !cancellationToken.IsCancellationRequested)
         {
             return CheckResult.Fail(clock.Elapsed, $"{phase}: {Describe(e, budget)}");
+        }
+    }
+
+    /// <summary>Whether the server that closed the target's database is a read-only primary, asked in the mesh's own database; false when that cannot be read.</summary>
+    private async Task<bool> FencedPrimaryBehindAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(_settings.Timeout);
+            await using var connection = await _meshDatabase.OpenConnectionAsync(cts.Token);
+            await using var command = new NpgsqlCommand(FencedQuery, connection);
+            return await command.ExecuteScalarAsync(cts.Token) is true;
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
+        {
+            return false;
         }
     }
 
@@ -97,5 +132,9 @@ public sealed class PostgresProbe : IProbe
         _ => ProbeErrors.Describe(e, budget),
     };
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await _meshDatabase.DisposeAsync();
+    }
 }

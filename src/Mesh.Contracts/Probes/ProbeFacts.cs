@@ -30,4 +30,9 @@ public sealed record ProbeFacts
     public DateTimeOffset? LoadBalancerStatusAt { get; init; }
     /// <summary>HTTP status code of the last answer, for http and loadbalancer targets.</summary>
     public int? HttpStatus { get; init; }
+    /// <summary>
+    /// A PostgreSQL primary found fenced by the mesh (read-only by default, its databases closed but the mesh's own):
+    /// it refuses writes because the mesh made it, so a region vote counts it healthy (SPEC 6 rule 2).
+    /// </summary>
+    public bool? FencedByMesh { get; init; }
 }

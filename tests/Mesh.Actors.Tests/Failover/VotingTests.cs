@@ -42,6 +42,26 @@ public sealed class VotingTests : TestKit
     }
 
     [Fact]
+    public void A_primary_the_mesh_fenced_is_sighted_fenced_and_its_region_voted_up_not_down()
+    {
+        // Rule 2: a self-fenced active region must not look down to the votes while the coordinator can still lift the fence.
+        var clock = new FakeTimeProvider();
+        var tracker = new SightingTracker(clock);
+        var fenced = new ProbeFacts { Role = ServerRoles.Primary, FencedByMesh = true };
+        tracker.Observe(new TargetObserved("ams3", "pg-nyc1", ProbeStatus.Unhealthy, null, null, null, 3, "fenced by the mesh", fenced));
+        clock.Advance(TimeSpan.FromSeconds(10));   // past its grace
+        tracker.Observe(new TargetObserved("ams3", "pg-nyc1", ProbeStatus.Unhealthy, null, null, null, 13, "fenced by the mesh", fenced));
+        tracker.Observe(Seen("ams3", "pg-ams3", ProbeStatus.Healthy));
+
+        Assert.True(tracker.From("ams3")["pg-nyc1"].Fenced);
+        Assert.Equal(Verdicts.Up, RegionVote.Vote(Settings, tracker.From("ams3")).Single(v => v.Region == "nyc1").Verdict);
+
+        tracker.Observe(Seen("ams3", "pg-nyc1", ProbeStatus.Unhealthy));   // refused for another reason: no longer the mesh's fence
+        Assert.False(tracker.From("ams3")["pg-nyc1"].Fenced);
+        Assert.Equal(Verdicts.Down, RegionVote.Vote(Settings, tracker.From("ams3")).Single(v => v.Region == "nyc1").Verdict);
+    }
+
+    [Fact]
     public void The_voter_answers_a_poll_with_its_regions_votes_computed_now()
     {
         var clock = new FakeTimeProvider();

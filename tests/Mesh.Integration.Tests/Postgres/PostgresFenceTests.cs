@@ -89,6 +89,31 @@ public sealed class PostgresFenceTests(PostgresPair pg) : IClassFixture<Postgres
     }
 
     [Fact]
+    public async Task The_probe_of_a_primary_under_the_strict_fence_fails_but_says_the_mesh_fenced_it()
+    {
+        // Rule 2: the votes count a primary the mesh fenced as healthy, so a region that fenced itself does not look down.
+        var settings = new Mesh.Contracts.Configuration.ProbeSettings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), 2, 3, TimeSpan.Zero);
+        await using var probe = new Mesh.Actors.Probes.PostgresProbe(Primary(), settings);
+        var before = await probe.CheckAsync(CancellationToken.None);
+        Assert.True(before.Passed, before.Error);
+        Assert.Null(before.Facts.FencedByMesh);
+
+        await using var actions = PrimaryActions();
+        Assert.True((await actions.FenceAsync(TestEpochs.Next(), FenceMode.Strict, CancellationToken.None)).Succeeded);
+        var fenced = await probe.CheckAsync(CancellationToken.None);
+
+        Assert.False(fenced.Passed);
+        Assert.True(fenced.Facts.FencedByMesh);
+        Assert.Equal(Mesh.Contracts.Probes.ServerRoles.Primary, fenced.Facts.Role);
+        Assert.Contains("fenced by the mesh", fenced.Error, StringComparison.Ordinal);
+
+        Assert.True((await actions.UnfenceAsync(TestEpochs.Next(), CancellationToken.None)).Succeeded);
+        var lifted = await probe.CheckAsync(CancellationToken.None);
+        Assert.True(lifted.Passed, lifted.Error);
+        Assert.Null(lifted.Facts.FencedByMesh);
+    }
+
+    [Fact]
     public async Task A_prepared_transaction_fails_the_strict_fence_until_it_is_rolled_back()
     {
         await using (var client = await PgClient.OpenAsync(Primary()))

@@ -18,17 +18,17 @@ public sealed class SightingTracker(TimeProvider clock)
         var key = (observed.Vantage, observed.TargetId);
         _entries.TryGetValue(key, out var previous);
         long? unhealthySince = observed.Status == ProbeStatus.Unhealthy ? previous?.UnhealthySince ?? now : null;
-        _entries[key] = new Entry(observed.Status, now, unhealthySince);
+        _entries[key] = new Entry(observed.Status, now, unhealthySince, observed.Facts.FencedByMesh == true);
     }
 
     /// <summary>What this member knows of every target as seen from <paramref name="vantage"/>.</summary>
     public IReadOnlyDictionary<string, TargetSighting> From(string vantage) =>
         _entries.Where(e => e.Key.Vantage == vantage).ToDictionary(
             e => e.Key.Target,
-            // Fenced primaries are reported by the probes once the lease and fencing work lands; until then none is.
+            // A primary its latest check found fenced by the mesh counts as healthy in the vote (rule 2).
             e => new TargetSighting(e.Key.Target, e.Value.Status, clock.GetElapsedTime(e.Value.ArrivedAt),
-                e.Value.UnhealthySince is { } since ? clock.GetElapsedTime(since) : null, Fenced: false),
+                e.Value.UnhealthySince is { } since ? clock.GetElapsedTime(since) : null, e.Value.Fenced),
             StringComparer.Ordinal);
 
-    private sealed record Entry(string Status, long ArrivedAt, long? UnhealthySince);
+    private sealed record Entry(string Status, long ArrivedAt, long? UnhealthySince, bool Fenced);
 }
