@@ -27,6 +27,8 @@ public sealed class ClusterHoconTests
         Assert.Equal(TimeSpan.FromSeconds(4), config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
         Assert.Equal(["region:nyc1", "node:nyc1-a", "site"], config.GetStringList("akka.cluster.roles"));
         Assert.True(config.GetBoolean("akka.cluster.run-coordinated-shutdown-when-down"));
+        // A restarted first seed must be heard before it gives up and joins itself (ProcessClusterTests shows it rejoining).
+        Assert.True(config.GetTimeSpan("akka.remote.retry-gate-closed-for") * 5 <= config.GetTimeSpan("akka.cluster.seed-node-timeout"));
     }
 
     [Fact]

@@ -50,4 +50,20 @@ public sealed class ProcessClusterTests : IAsyncLifetime
         Assert.False(_mesh.IsRunning(victim));
         Assert.All(survivors, s => Assert.True(_mesh.IsRunning(s)));
     }
+
+    [Fact]
+    public async Task The_first_seed_killed_and_started_again_at_once_rejoins_instead_of_forming_an_island()
+    {
+        _mesh.StartAll();
+        await _mesh.WaitForAsync(_mesh.Nodes, v => v.Members.Count(m => m.Status == "Up") == 3, TimeSpan.FromSeconds(90));
+        var first = _mesh.Nodes[0];   // the first of the seed nodes: the one that may join itself
+
+        _mesh.Kill(first);
+        await Eventually.UntilAsync(() => Task.FromResult(!_mesh.IsRunning(first)), TimeSpan.FromSeconds(10), "the first seed exits");
+        _mesh.Start(first);
+
+        // Every node, the new incarnation included, sees one cluster of three Up and reachable members: it joined
+        // the others rather than itself (an island stays Joining alone, ExpectedNodes holding it).
+        await _mesh.WaitForAsync(_mesh.Nodes, v => v.Members.Count(m => m.Status == "Up" && m.Reachable) == 3 && v.Members.Count == 3, TimeSpan.FromSeconds(90));
+    }
 }

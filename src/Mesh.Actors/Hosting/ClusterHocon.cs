@@ -21,6 +21,11 @@ public static class ClusterHocon
           }
           # A downed node leaves for good: its process exits and its supervisor restarts it as a new incarnation.
           run-coordinated-shutdown-when-down = on
+          # A first seed that hears no seed answer within this joins itself: an island that never becomes Up
+          # (ExpectedNodes) and never rejoins. Restarted at once, it can go unanswered while the others still gate
+          # its address (akka.remote below); this leaves room for their answers (when every other seed answers
+          # that it is not a member yet, the first seed joins itself at once, so a fresh start does not wait).
+          seed-node-timeout = 10s
           # Probes run on their own timers, not on messages: idle passivation would stop them.
           sharding {
             state-store-mode = ddata
@@ -28,6 +33,11 @@ public static class ClusterHocon
             passivate-idle-entity-after = off
             distributed-data.durable.keys = []
           }
+        }
+        akka.remote {
+          # How long an address whose connection failed is shut out (Akka's default is 5 s): a node restarted at the
+          # same address is heard again after this, well within the first seed's seed-node-timeout.
+          retry-gate-closed-for = 1s
         }
         health-mesh.downing {
           regions = [{{string.Join(", ", o.Regions.Select(r => $"\"{r.Name}\""))}}]

@@ -27,15 +27,15 @@ public sealed class SwitchoverBackTests() : ChaosScenario("switchover")
         await Shop.Servers.RestartAsync($"app-{ChaosShop.Active}");
         foreach (var node in ChaosMesh.Layout.Where(l => l.Region == ChaosShop.Active).Select(l => l.Node)) await Shop.Mesh.RestartAsync(node);
         FailoverStatus? status = null;
-        RegionsView? regions = null;
+        List<RegionView>? regions = null;
         await Eventually.UntilAsync(async () =>
         {
             status = await Shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover") ?? status;
-            regions = await Shop.AskAnyAsync<RegionsView>(null, "api/v1/regions") ?? regions;
-            var upVotes = regions?.Regions.SingleOrDefault(r => r.Name == ChaosShop.Active)?.Verdicts.Count(v => v.Verdict == Verdicts.Up) ?? 0;
+            regions = await Shop.AskAnyAsync<List<RegionView>>(null, "api/v1/regions") ?? regions;
+            var upVotes = regions?.SingleOrDefault(r => r.Name == ChaosShop.Active)?.Verdicts.Count(v => v.Verdict == Verdicts.Up) ?? 0;
             return status?.Readiness.Any(r => r is { Region: ChaosShop.Active, Eligible: true }) == true && upVotes >= 2;
         }, TimeSpan.FromSeconds(120), () => $"nyc1 is eligible and voted up again; last: {string.Join("; ", status?.Readiness.Select(r => $"{r.Region} {r.Eligible} {string.Join(", ", r.Reasons)}") ?? [])}; " +
-                                            $"votes {string.Join(", ", regions?.Regions.SingleOrDefault(r => r.Name == ChaosShop.Active)?.Verdicts.Select(v => $"{v.Vantage} {v.Verdict}") ?? [])}; logs in {Shop.Root}");
+                                            $"votes {string.Join(", ", regions?.SingleOrDefault(r => r.Name == ChaosShop.Active)?.Verdicts.Select(v => $"{v.Vantage} {v.Verdict}") ?? [])}; logs in {Shop.Root}");
 
         // Within the failover's cooldown, so the operator forces it: force waives the cooldown, never the catch-up wait.
         var askedAt = DateTimeOffset.UtcNow;
