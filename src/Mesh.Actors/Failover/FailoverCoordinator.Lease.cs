@@ -117,10 +117,13 @@ public sealed partial class FailoverCoordinator
     private List<string> NotInRecovery(FailoverState state, string region) =>
         _settings.Options.Targets
             .Where(t => t.Kind == TargetKinds.Postgres && t.Group is not null && t.Region != region)
-            .Where(t => !_roles.TryGetValue(t.Id!, out var seen) || seen.Role != ServerRoles.Standby || Now - seen.At > _settings.ObservationMaxAge)
-            .Where(t => !(FencedAway(state, t.Region!) && !(_roles.TryGetValue(t.Id!, out var seen) && Now - seen.At <= _settings.ObservationMaxAge)))
+            .Where(t => RecentRole(t.Id!) is { } role ? role != ServerRoles.Standby : !FencedAway(state, t.Region!))
             .Select(t => _roles.TryGetValue(t.Id!, out var seen) ? $"{t.Id} read as {seen.Role ?? "unknown"} {RegionVote.Seconds(Now - seen.At)} ago" : $"{t.Id} not read yet")
             .ToList();
+
+    /// <summary>The role a probe read of <paramref name="targetId"/> within ObservationMaxAge, or null when none did.</summary>
+    private string? RecentRole(string targetId) =>
+        _roles.TryGetValue(targetId, out var seen) && Now - seen.At <= _settings.ObservationMaxAge ? seen.Role : null;
 
     /// <summary>Whether the last move away from <paramref name="region"/> fenced it with evidence, and no decision opened it since.</summary>
     private static bool FencedAway(FailoverState state, string region) =>

@@ -38,15 +38,19 @@ internal static class ChaosRun
     }
 
     /// <summary>Until a failover to ams3 completed and the record reads ams3's value; the time from <paramref name="faultAt"/>.</summary>
-    public static async Task<TimeSpan> AwaitFailoverAsync(ChaosShop shop, DateTimeOffset faultAt, TimeSpan timeout)
+    public static Task<TimeSpan> AwaitFailoverAsync(ChaosShop shop, DateTimeOffset faultAt, TimeSpan timeout) =>
+        AwaitMovedAsync(shop, ChaosShop.Standby, faultAt, timeout);
+
+    /// <summary>Until a move to <paramref name="to"/> completed and the record reads its value; the time from <paramref name="since"/>.</summary>
+    public static async Task<TimeSpan> AwaitMovedAsync(ChaosShop shop, string to, DateTimeOffset since, TimeSpan timeout)
     {
         FailoverStatus? status = null;
         await Eventually.UntilAsync(async () =>
         {
             status = await shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover") ?? status;
-            return status is { Phase: Phases.Completed, ActiveRegion: ChaosShop.Standby } && shop.RecordValue() == LocalMeshConfig.RegionValues[ChaosShop.Standby];
-        }, timeout, () => $"a failover to ams3 completes; last: {status?.Phase} {string.Join("; ", status?.BlockedReasons ?? [])}; logs in {shop.Root}");
-        return DateTimeOffset.UtcNow - faultAt;
+            return status is { Phase: Phases.Completed } && status.ActiveRegion == to && shop.RecordValue() == LocalMeshConfig.RegionValues[to];
+        }, timeout, () => $"a move to {to} completes; last: {status?.Phase} {string.Join("; ", status?.BlockedReasons ?? [])}; logs in {shop.Root}");
+        return DateTimeOffset.UtcNow - since;
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using Mesh.Chaos.Tests.Lab;
 using Mesh.Contracts.Failover;
-using Mesh.Node.Demo;
 using Mesh.Tests.Shared;
 
 namespace Mesh.Chaos.Tests.Scenarios;
@@ -41,12 +40,7 @@ public sealed class SwitchoverBackTests() : ChaosScenario("switchover")
         var askedAt = DateTimeOffset.UtcNow;
         var (code, body) = await Shop.PostAsync("sfo3-w", "api/v1/failover/switchover", new { to = ChaosShop.Active, force = true });
         Assert.True(code == HttpStatusCode.Accepted, $"switchover refused: {(int)code} {body}");
-        await Eventually.UntilAsync(async () =>
-        {
-            status = await Shop.AskAnyAsync<FailoverStatus>(null, "api/v1/failover") ?? status;
-            return status is { Phase: Phases.Completed, ActiveRegion: ChaosShop.Active } && Shop.RecordValue() == LocalMeshConfig.RegionValues[ChaosShop.Active];
-        }, TimeSpan.FromSeconds(120), () => $"the switchover to nyc1 completes; last: {status?.Phase} {string.Join("; ", status?.BlockedReasons ?? [])}; logs in {Shop.Root}");
-        var switched = DateTimeOffset.UtcNow - askedAt;
+        var switched = await ChaosRun.AwaitMovedAsync(Shop, ChaosShop.Active, askedAt, TimeSpan.FromSeconds(120));
         await Task.Delay(TimeSpan.FromSeconds(3));   // the writer goes on through nyc1
 
         var outcome = await ChaosRun.FinishAsync(Shop, "(12) switchover back to nyc1 under write load", ChaosShop.Active, ("asked to DNS switched", switched));
