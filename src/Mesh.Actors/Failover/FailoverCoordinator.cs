@@ -133,6 +133,10 @@ public sealed partial class FailoverCoordinator : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Timers.StartPeriodicTimer(TickKey, Tick.Instance, _settings.Interval);
+        // Rule 2 counts nothing before this incarnation's first round and rule 3 wants a second one Fall x Interval
+        // later: polling at once, not an Interval from now, starts both clocks as early as the rules allow (a new
+        // coordinator after a lost region decides about a second sooner).
+        Self.Tell(Tick.Instance);
         if (_store is null)
         {
             _reasons = [NoStore];

@@ -78,8 +78,15 @@ internal sealed class FakeDirectory : IMeshDirectory
     /// <summary>What each member's replication witness answers; null: no answer (the default).</summary>
     public Func<ReachableMember, ReplicationPairs?> Pairs { get; set; } = _ => null;
 
-    public void Poll(ReachableMember member, PollVotes poll, IActorRef replyTo) =>
+    /// <summary>How many polls were sent, to any member.</summary>
+    public int Polls => Volatile.Read(ref _polls);
+    private int _polls;
+
+    public void Poll(ReachableMember member, PollVotes poll, IActorRef replyTo)
+    {
+        Interlocked.Increment(ref _polls);
         replyTo.Tell(new VotesAnswer(poll.Nonce, member.Node, member.Region, Votes(member)));
+    }
 
     public void AskReplicationPairs(ReachableMember member, IActorRef replyTo)
     {

@@ -99,6 +99,16 @@ public sealed partial class FailoverCoordinatorTests : TestKit
     }
 
     [Fact]
+    public void A_new_coordinator_polls_every_member_at_once_not_an_interval_after_it_started()
+    {
+        Healthy();
+        var slow = Options with { Probes = new ProbeOptions { Interval = TimeSpan.FromMinutes(5), Fall = 3 } };
+        Start(new FakeStore(), slow);
+
+        AwaitCondition(() => _directory.Polls == _directory.Members.Count, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20));
+    }
+
+    [Fact]
     public void A_healthy_mesh_is_left_alone_and_shows_readiness()
     {
         var store = new FakeStore();
