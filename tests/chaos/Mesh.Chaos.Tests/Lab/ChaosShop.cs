@@ -21,6 +21,7 @@ internal sealed class ChaosShop : IAsyncDisposable
     public static readonly string[] Regions = ["nyc1", "ams3", "sfo3"];
     public const string Active = "nyc1";
     public const string Standby = "ams3";
+    public const string Witness = "sfo3";
     private const int StandInPort = 8089;
 
     private readonly List<LabProcess> _writers = [];
@@ -57,7 +58,7 @@ internal sealed class ChaosShop : IAsyncDisposable
         DemoDigitalOcean? digitalOcean = null;
         try
         {
-            lab = await NetLab.CreateAsync(Regions);
+            lab = await NetLab.CreateAsync(Regions, root);
             servers = await LabServers.StartAsync(lab, Path.Combine(root, "servers"), Active, Standby);
             digitalOcean = await DemoDigitalOcean.StartAsync(CancellationToken.None, [.. Regions.Select(r => IPAddress.Parse(lab.ObserverIp(r)))], StandInPort);
             var mesh = ChaosMesh.Write(lab, servers, root, digitalOcean.Endpoint, StandInPort, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));

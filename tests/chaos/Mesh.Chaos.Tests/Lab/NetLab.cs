@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mesh.Tests.Shared;
 
 namespace Mesh.Chaos.Tests.Lab;
 
@@ -11,6 +12,8 @@ namespace Mesh.Chaos.Tests.Lab;
 /// touch: the harness watches every server through it, and the DigitalOcean stand-in answers on it (so a cut-off
 /// region still reaches "DigitalOcean", the harder case for safety).</item>
 /// </list>
+/// Delay is made in user space (<c>nfq-delay.py</c> behind an iptables NFQUEUE rule): this machine's kernel has no
+/// <c>sch_netem</c>, so <c>tc netem</c> cannot.
 /// Names carry a prefix; <see cref="SweepAsync"/> removes whatever a crashed run left behind.
 /// </summary>
 internal sealed class NetLab : IAsyncDisposable
@@ -18,8 +21,14 @@ internal sealed class NetLab : IAsyncDisposable
     public const string Prefix = "hmc";
     private const string Core = Prefix + "-core";
     private readonly List<string> _regions;
+    private readonly string _logDir;
+    private readonly Dictionary<(string From, string To), LabProcess> _delays = [];
 
-    private NetLab(IReadOnlyList<string> regions) => _regions = [.. regions];
+    private NetLab(IReadOnlyList<string> regions, string logDir)
+    {
+        _regions = [.. regions];
+        _logDir = logDir;
+    }
 
     public IReadOnlyList<string> Regions => _regions;
 
@@ -36,10 +45,11 @@ internal sealed class NetLab : IAsyncDisposable
 
     private int Index(string region) => _regions.IndexOf(region) is var i and >= 0 ? i : throw new ArgumentException($"no region {region}");
 
-    public static async Task<NetLab> CreateAsync(IReadOnlyList<string> regions)
+    /// <param name="logDir">Where helper processes (the delays) write their logs.</param>
+    public static async Task<NetLab> CreateAsync(IReadOnlyList<string> regions, string logDir)
     {
         await SweepAsync();
-        var lab = new NetLab(regions);
+        var lab = new NetLab(regions, logDir);
         try
         {
             await Sh.RunAsync("ip", "netns", "add", Core);
@@ -127,10 +137,36 @@ internal sealed class NetLab : IAsyncDisposable
             "match", "ip", "dst", $"{RegionIp(to)}/32", "match", "ip", "sport", port.ToString(CultureInfo.InvariantCulture), "0xffff", "flowid", "1:20");
     }
 
-    /// <summary>Every rule made by <see cref="DropAsync"/> in every region is gone.</summary>
+    /// <summary>
+    /// Holds every packet <paramref name="from"/> sends to <paramref name="to"/> on the region link for
+    /// <paramref name="delay"/> (one way; call it both ways for a slow link). Returns once the delay is in force.
+    /// </summary>
+    public async Task DelayAsync(string from, string to, TimeSpan delay)
+    {
+        if (_delays.ContainsKey((from, to))) throw new InvalidOperationException($"{from} to {to} is delayed already");
+        var queue = (10 + Index(to)).ToString(CultureInfo.InvariantCulture);
+        var log = Path.Combine(_logDir, $"delay-{from}-{to}.log");
+        var process = LabProcess.Start($"delay-{from}-{to}", Namespace(from), log, "python3",
+            [DelayScript, queue, ((int)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)]);
+        _delays[(from, to)] = process;
+        await Eventually.UntilAsync(() => Task.FromResult(File.Exists(log) && File.ReadAllText(log).Contains("ready", StringComparison.Ordinal) || !process.Running),
+            TimeSpan.FromSeconds(10), $"the delay from {from} to {to} started");
+        if (!process.Running) throw new InvalidOperationException($"the delay from {from} to {to} failed: {File.ReadAllText(log)}");
+        // Bypass: a packet queued while the delay process is gone passes at once instead of being dropped.
+        await Sh.InAsync(Namespace(from), "iptables", "-A", "OUTPUT", "-o", "eth0", "-d", RegionIp(to), "-j", "NFQUEUE", "--queue-num", queue, "--queue-bypass");
+    }
+
+    private static string DelayScript => Path.Combine(AppContext.BaseDirectory, "Lab", "nfq-delay.py");
+
+    /// <summary>Every rule made by <see cref="DropAsync"/> or <see cref="DelayAsync"/> in every region is gone.</summary>
     public async Task HealAsync()
     {
         foreach (var region in _regions) await Sh.InAsync(Namespace(region), "iptables", "-F", "OUTPUT");
+        // Packets still held pass once the delay is over; only then do the delay processes go.
+        if (_delays.Count == 0) return;
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        foreach (var process in _delays.Values) await process.DisposeAsync();
+        _delays.Clear();
     }
 
     /// <summary>Removes every namespace and link with the lab's prefix, this run's or a crashed run's.</summary>
@@ -155,5 +191,9 @@ internal sealed class NetLab : IAsyncDisposable
             await Sh.TryAsync("kill", "-9", pid.Trim());
     }
 
-    public async ValueTask DisposeAsync() => await SweepAsync();
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _delays.Values) await process.DisposeAsync();
+        await SweepAsync();
+    }
 }
