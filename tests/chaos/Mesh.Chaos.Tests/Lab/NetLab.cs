@@ -125,7 +125,7 @@ internal sealed class NetLab : IAsyncDisposable
     /// <summary>
     /// Limits what <paramref name="from"/> sends to <paramref name="to"/> from source port <paramref name="port"/> to
     /// <paramref name="kbit"/> kbit/s (htb; everything else on the link is unlimited): a slow replication stream that
-    /// still streams. (Delay with netem is not available: this kernel has no sch_netem.)
+    /// still streams.
     /// </summary>
     public async Task ThrottleAsync(string from, string to, int port, int kbit)
     {
