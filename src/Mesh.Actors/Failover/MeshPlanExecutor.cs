@@ -17,6 +17,8 @@ public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActio
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PowerOffWait = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(1);
+    /// <summary>How long server fences still running may go on once the droplets read back off.</summary>
+    private static readonly TimeSpan ServerFenceGrace = TimeSpan.FromSeconds(1);
 
     public async Task<StepOutcome> RunAsync(Move move, string step, CancellationToken cancellationToken)
     {
@@ -95,18 +97,29 @@ public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActio
     private async Task<StepOutcome> FenceAsync(Move move, string region, CancellationToken ct)
     {
         var fencing = options.Failover.Fencing;
-        IReadOnlyList<Task<string?>> postgres = fencing.Postgres == PostgresFencing.None ? [] :
-            options.GroupMembersIn(region, TargetKinds.Postgres).Select(pg => FencePostgresAsync(move, pg, fencing.Postgres, ct)).ToList();
-        IReadOnlyList<Task<string?>> redis = fencing.Redis == RedisFencing.None ? [] :
-            options.GroupMembersIn(region, TargetKinds.Redis).Select(r => FenceRedisAsync(move, r, ct)).ToList();
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var servers = (fencing.Postgres == PostgresFencing.None ? [] :
+                options.GroupMembersIn(region, TargetKinds.Postgres).Select(pg => FencePostgresAsync(move, pg, fencing.Postgres, giveUp.Token)))
+            .Concat(fencing.Redis == RedisFencing.None ? [] :
+                options.GroupMembersIn(region, TargetKinds.Redis).Select(r => FenceRedisAsync(move, r, giveUp.Token)))
+            .ToList();
         var power = fencing.PowerOffDroplets && digitalOcean is not null && fencing.DropletTags.TryGetValue(region, out var tag)
             ? PowerOffAsync(digitalOcean, tag, ct)
             : Task.FromResult<(bool?, string?)>((null, null));
-        await Task.WhenAll([.. postgres, .. redis, power]);
+        var (dropletsOff, powerFailure) = await power;
+        var all = Task.WhenAll(servers);
+        // Every droplet read back off is evidence (b) on its own, the strongest: a server fence still waiting on a
+        // machine that is off can prove nothing more, and would hold the promotion for its connect timeouts. A fence
+        // that is merely slower than the power-off gets a moment to finish, so that a live server is left whole.
+        if (dropletsOff == true && await Task.WhenAny(all, Task.Delay(ServerFenceGrace, ct)) != all) await giveUp.CancelAsync();
+        var abandoned = servers.Where(t => !t.IsCompletedSuccessfully).ToList();
+        foreach (var t in abandoned) _ = t.ContinueWith(static f => f.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        if (dropletsOff != true) await all;
 
-        var (dropletsOff, powerFailure) = power.Result;
-        var failures = postgres.Concat(redis).Select(t => t.Result).Append(powerFailure).OfType<string>().ToList();
-        var confirmed = failures.Count == 0 && fencing.Postgres != PostgresFencing.None;
+        var failures = servers.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result)
+            .Concat(servers.Where(t => t.IsFaulted && t.Exception!.GetBaseException() is not OperationCanceledException).Select(t => t.Exception!.GetBaseException().Message))
+            .Append(powerFailure).OfType<string>().ToList();
+        var confirmed = failures.Count == 0 && abandoned.Count == 0 && fencing.Postgres != PostgresFencing.None;
         return new StepOutcome(true, null, new FenceFacts(confirmed, failures, dropletsOff, LeaseExpired: false, PrimaryUnreachableFor: null, GuardsHoldPendingFence: false));
     }
 

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Mesh.Actors.Actions;
 using Mesh.Actors.DigitalOcean;
 using Mesh.Actors.Failover;
@@ -71,6 +73,8 @@ public sealed partial class MeshPlanExecutorTests : IAsyncLifetime
     {
         var options = Options();
         var executor = Executor(options);
+        // A power-off takes a while, as DigitalOcean's do: the live old primary's fence finishes first and is confirmed.
+        _do.ActionDuration = TimeSpan.FromSeconds(2);
         var dbA = _do.AddDroplet("db-nyc1", "nyc1", ["shop-db-nyc1"]);
         var appB = _do.AddDroplet("db-ams3", "ams3", ["shop-db-ams3"]);
         await PgClient.ExecAsync(_pg.ConnectionString(_pg.PrimaryPort), "CREATE TABLE orders (id int primary key); INSERT INTO orders VALUES (1), (2), (3)");
@@ -116,6 +120,35 @@ public sealed partial class MeshPlanExecutorTests : IAsyncLifetime
             Assert.True((await executor.RunAsync(move, step, CancellationToken.None)).Ok, step);
         Assert.Equal(timeline, (await _actions.Postgres(options.Targets[1]).ReadAsync(CancellationToken.None)).Timeline);
         Assert.Equal(mutations, _do.Mutations.Count(m => m.Path.Contains(Domain, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Droplets_read_back_off_end_the_fence_without_waiting_for_servers_that_never_answer()
+    {
+        // The old region's machines hang: TCP connects, nothing ever answers (a listener that never accepts).
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var options = Options() is var o ? o with
+        {
+            Targets = [.. o.Targets.Select(t => t.Region != "nyc1" ? t : t.Kind == TargetKinds.Postgres
+                ? t with { ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password=x;Database=postgres" }
+                : t with { Endpoint = $"127.0.0.1:{port}" })],
+        } : null!;
+        var executor = Executor(options);
+        var dbA = _do.AddDroplet("db-nyc1", "nyc1", ["shop-db-nyc1"]);
+        var move = new Move(DecisionKinds.Failover, "nyc1", "ams3", new Epoch(1, "test-coordinator"), DateTimeOffset.UtcNow, "nyc1 down", null, false, false,
+            PlanSteps.Pending(PlanSteps.For(options, "nyc1", "ams3")));
+
+        var outcome = await executor.RunAsync(move, "fence:nyc1", CancellationToken.None);
+
+        // Power-off is the evidence; the server fences, still waiting on their connect timeouts, were given up, not failed.
+        Assert.True(outcome.Ok, outcome.Error);
+        var fence = outcome.Fence!;
+        Assert.Equal((true, false), (fence.DropletsOff, fence.GuardsConfirmed));
+        Assert.True(fence.FenceFailures.Count == 0, string.Join(" | ", fence.FenceFailures));
+        Assert.Equal("off", _do.DropletStatus(dbA));
+        Assert.Equal(FenceEvidence.PowerOff, FenceEvidencePolicy.Evaluate("nyc1", fence, new FenceSettings(PostgresFencing.Strict, false, TimeSpan.FromSeconds(15)), false).FencedBy);
     }
 
     [Fact]

@@ -12,8 +12,9 @@ internal sealed class ChaosMesh : IAsyncDisposable
 {
     /// <summary>
     /// The nodes; the seeds are each region's first node in this order. Started together, members are aged by address,
-    /// so nyc1-a (10.77.0.11:4053, the lowest) is the oldest and hosts the coordinator: the lab's region faults hit the
-    /// harder case, a coordinator lost with the active region.
+    /// so the first node of the region with the lowest address (<see cref="NetLab.RegionIp"/>; nyc1 unless a scenario
+    /// says otherwise) is the oldest and hosts the coordinator: the lab's region faults hit the harder case, a
+    /// coordinator lost with the active region.
     /// </summary>
     public static readonly (string Node, string Region)[] Layout =
         [("nyc1-a", "nyc1"), ("ams3-a", "ams3"), ("sfo3-w", "sfo3"), ("nyc1-b", "nyc1"), ("ams3-b", "ams3")];

@@ -49,7 +49,8 @@ internal sealed class ChaosShop : IAsyncDisposable
     /// <summary>Moments at which both site PostgreSQL servers took writes (the primary watch samples every 100 ms).</summary>
     public List<DateTimeOffset> DoublePrimaries { get; } = [];
 
-    public static async Task<ChaosShop> StartAsync(string name)
+    /// <param name="coordinatorRegion">Where the coordinator starts (its region's first node is made the oldest member).</param>
+    public static async Task<ChaosShop> StartAsync(string name, string coordinatorRegion = Active)
     {
         var root = Path.Combine(Path.GetTempPath(), "mesh-chaos", $"{name}-{DateTime.UtcNow:HHmmss}");
         Directory.CreateDirectory(root);
@@ -58,7 +59,7 @@ internal sealed class ChaosShop : IAsyncDisposable
         DemoDigitalOcean? digitalOcean = null;
         try
         {
-            lab = await NetLab.CreateAsync(Regions, root);
+            lab = await NetLab.CreateAsync(Regions, coordinatorRegion, root);
             servers = await LabServers.StartAsync(lab, Path.Combine(root, "servers"), Active, Standby);
             digitalOcean = await DemoDigitalOcean.StartAsync(CancellationToken.None, [.. Regions.Select(r => IPAddress.Parse(lab.ObserverIp(r)))], StandInPort);
             var mesh = ChaosMesh.Write(lab, servers, root, digitalOcean.Endpoint, StandInPort, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
@@ -93,12 +94,12 @@ internal sealed class ChaosShop : IAsyncDisposable
     }
 
     /// <summary>The whole region dies at once: SIGKILL to its mesh nodes, its servers and its writer.</summary>
-    public async Task KillRegionAsync(string region)
-    {
-        foreach (var p in Mesh.Processes.Where(p => ChaosMesh.Region(p.Key) == region)) await p.Value.KillAsync();
-        foreach (var p in Servers.Processes.Where(p => p.Key.EndsWith("-" + region, StringComparison.Ordinal))) await p.Value.KillAsync();
-        foreach (var w in _writers.Where(w => w.Name.EndsWith("-" + region, StringComparison.Ordinal))) await w.KillAsync();
-    }
+    public Task KillRegionAsync(string region) =>
+        // All at once, as a region dies: one by one, the servers outlived the nodes by a second or more.
+        Task.WhenAll(Mesh.Processes.Where(p => ChaosMesh.Region(p.Key) == region).Select(p => p.Value)
+            .Concat(Servers.Processes.Where(p => p.Key.EndsWith("-" + region, StringComparison.Ordinal)).Select(p => p.Value))
+            .Concat(_writers.Where(w => w.Name.EndsWith("-" + region, StringComparison.Ordinal)))
+            .Select(p => p.KillAsync()));
 
     /// <summary>Powers a region's droplets on through the API, as an operator would (the stand-in's actions token).</summary>
     public async Task PowerOnAsync(string region)

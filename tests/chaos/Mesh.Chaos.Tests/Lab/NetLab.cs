@@ -21,12 +21,14 @@ internal sealed class NetLab : IAsyncDisposable
     public const string Prefix = "hmc";
     private const string Core = Prefix + "-core";
     private readonly List<string> _regions;
+    private readonly List<string> _addressOrder;
     private readonly string _logDir;
     private readonly Dictionary<(string From, string To), LabProcess> _delays = [];
 
-    private NetLab(IReadOnlyList<string> regions, string logDir)
+    private NetLab(IReadOnlyList<string> regions, string lowestAddress, string logDir)
     {
         _regions = [.. regions];
+        _addressOrder = [lowestAddress, .. regions.Where(r => r != lowestAddress)];
         _logDir = logDir;
     }
 
@@ -34,8 +36,11 @@ internal sealed class NetLab : IAsyncDisposable
 
     public static string Namespace(string region) => $"{Prefix}-{region}";
 
-    /// <summary>The region's address on the region link: what other regions reach.</summary>
-    public string RegionIp(string region) => $"10.77.0.{11 + Index(region)}";
+    /// <summary>
+    /// The region's address on the region link: what other regions reach. The lowest goes to the region named at
+    /// creation: members that become Up together are aged by address, so its first node hosts the coordinator.
+    /// </summary>
+    public string RegionIp(string region) => $"10.77.0.{11 + _addressOrder.IndexOf(region)}";
 
     /// <summary>The region's address on its observer link: what the harness reaches.</summary>
     public string ObservedIp(string region) => $"10.78.{Index(region) + 1}.2";
@@ -45,11 +50,12 @@ internal sealed class NetLab : IAsyncDisposable
 
     private int Index(string region) => _regions.IndexOf(region) is var i and >= 0 ? i : throw new ArgumentException($"no region {region}");
 
+    /// <param name="lowestAddress">The region whose region link gets the lowest address (see <see cref="RegionIp"/>).</param>
     /// <param name="logDir">Where helper processes (the delays) write their logs.</param>
-    public static async Task<NetLab> CreateAsync(IReadOnlyList<string> regions, string logDir)
+    public static async Task<NetLab> CreateAsync(IReadOnlyList<string> regions, string lowestAddress, string logDir)
     {
         await SweepAsync();
-        var lab = new NetLab(regions, logDir);
+        var lab = new NetLab(regions, regions.Contains(lowestAddress) ? lowestAddress : throw new ArgumentException($"no region {lowestAddress}"), logDir);
         try
         {
             await Sh.RunAsync("ip", "netns", "add", Core);

@@ -27,19 +27,4 @@ public sealed class FailoverScenarioTests() : ChaosScenario("failover")
         Assert.False(await Shop.TakesWritesAsync(ChaosShop.Active), "nyc1's PostgreSQL still takes writes after the failover");
         Shop.MarkPassed();
     }
-
-    /// <summary>Ready, writing, the fault, until the failover completed, a few more seconds of writes; then the shared claims.</summary>
-    private async Task<ChaosRun.Outcome> FailOverAsync(string scenario, string fault, Func<Task> act)
-    {
-        await ReadyAndWritingAsync();
-
-        var faultAt = DateTimeOffset.UtcNow;
-        await act();
-        var recovered = await ChaosRun.AwaitFailoverAsync(Shop, faultAt, TimeSpan.FromSeconds(120));
-        await Task.Delay(TimeSpan.FromSeconds(3));   // the writers go on through the new region for a while
-
-        var outcome = await ChaosRun.FinishAsync(Shop, scenario, ChaosShop.Standby, ($"{fault} to DNS switched", recovered));
-        outcome.AssertFailedOverOnce();
-        return outcome;
-    }
 }
