@@ -22,7 +22,7 @@ fi
 # Fast, pure tests first; multi-node and multi-process tests after, one project at a time (two cores).
 # Last the chaos lab (network namespaces, real processes): its short subset here, all of it with
 # MESH_CHAOS=full (tests/chaos/run.sh).
-projects=(Mesh.Contracts.Tests Mesh.Actors.Tests Mesh.Integration.Tests Mesh.Node.Tests Mesh.Cluster.Tests chaos/Mesh.Chaos.Tests)
+projects=(Mesh.Contracts.Tests Mesh.Actors.Tests Mesh.Integration.Tests Mesh.Node.Tests Mesh.Dashboard.Tests Mesh.Cluster.Tests chaos/Mesh.Chaos.Tests)
 passed=0 failed=0 skipped=0 status=0
 for path in "${projects[@]}"; do
   p=$(basename "$path")

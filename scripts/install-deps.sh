@@ -14,9 +14,10 @@ if [[ "$major" -lt 10 ]]; then
 fi
 
 # Debian packages the tests and demo use: real PostgreSQL and Redis servers, promtool to check /metrics,
-# iproute2, iptables and python3 (its http.server is the app server) for the chaos lab's namespaces.
+# iproute2, iptables and python3 (its http.server is the app server) for the chaos lab's namespaces,
+# chromium (headless) for the dashboard's browser test, ansible, ansible-lint and systemd-analyze to check deploy/.
 need=()
-for pkg in curl procps iproute2 iptables util-linux python3 postgresql-15 redis-server prometheus; do
+for pkg in curl procps iproute2 iptables util-linux python3 postgresql-15 redis-server prometheus chromium ansible ansible-lint systemd; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [[ ${#need[@]} -gt 0 ]]; then

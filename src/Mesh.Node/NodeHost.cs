@@ -18,6 +18,9 @@ public static class NodeHost
         MetricsExport.Configure();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
+        // Under systemd (Type=notify) the unit is "started" once the host is, HTTP API and cluster join included, and
+        // stopping is reported; elsewhere this does nothing.
+        builder.Host.UseSystemd();
         builder.WebHost.UseUrls(options.Node.HttpUrls!.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
         builder.Logging.ClearProviders().AddSimpleConsole(o =>
         {
@@ -48,6 +51,7 @@ public static class NodeHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
+        app.MapDashboardEndpoints();
         app.MapClusterEndpoints();
         app.MapTargetEndpoints();
         app.MapFailoverEndpoints();

@@ -157,4 +157,22 @@ public sealed class FailoverApiTests(SingleNodeFixture node) : IClassFixture<Sin
         Assert.Contains(lines, l => l.StartsWith("failover: blocked, active nyc1, epoch 0, mode automatic", StringComparison.Ordinal));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^STANDBY\s+ELIGIBLE\s+LAG\s+REASONS$"));
     }
+
+    [Fact]
+    public async Task Status_json_is_one_document_with_the_cluster_regions_targets_and_failover_and_no_colour()
+    {
+        await AwaitVotesAsync();
+
+        var run = await CliRun.RunAsync("status", "--url", node.Node.HttpUrl, "--json");
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Stderr));
+        Assert.DoesNotContain("\u001b", run.Stdout, StringComparison.Ordinal);
+        using var doc = System.Text.Json.JsonDocument.Parse(run.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal(["cluster", "regions", "targets", "failover"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("Up", root.GetProperty("cluster").GetProperty("self").GetProperty("status").GetString());
+        Assert.Equal(["nyc1", "ams3", "sfo3"], root.GetProperty("regions").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        Assert.Contains(root.GetProperty("targets").EnumerateArray(), t => t.GetProperty("id").GetString() == "app-ams3");
+        Assert.Equal("nyc1", root.GetProperty("failover").GetProperty("activeRegion").GetString());
+    }
 }

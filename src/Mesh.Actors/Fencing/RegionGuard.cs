@@ -144,6 +144,18 @@ public sealed class RegionGuard : ReceiveActor, IWithTimers
         }
         Judge(now, late);
         _coordinator.Tell(Report());
+        PublishLease(now);
+    }
+
+    private void PublishLease(TimeSpan now)
+    {
+        if (_released || !_ledger.Facts.RegionActiveInNewest)
+        {
+            GuardMetrics.LeaseRemaining.RemoveLabelled(_settings.Region);
+            return;
+        }
+        var lease = LeaseArithmetic.Compute(_ledger.Facts, now, Lease);
+        GuardMetrics.LeaseRemaining.WithLabels(_settings.Region).Set(lease is { Holds: true, EndsAt: { } end } ? Math.Max(0, (end - now).TotalSeconds) : 0);
     }
 
     private void OnAnswer(ILeaseAnswer answer)

@@ -17,6 +17,14 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
     };
 
     /// <summary>Parses <paramref name="args"/>, or says in one line what is wrong with them.</summary>
+    /// <summary>Options that take no value: present means on.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> FlagsOf = new Dictionary<string, string[]>
+    {
+        ["status"] = ["json", "no-color"],
+    };
+
+    public bool Flag(string name) => Options.ContainsKey(name);
+
     public static (CommandLine? Parsed, string? Error) Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0) return (null, "a command is required");
@@ -33,6 +41,12 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
             var eq = arg.IndexOf('=', StringComparison.Ordinal);
             var name = eq > 0 ? arg[2..eq] : arg[2..];
             string? value = eq > 0 ? arg[(eq + 1)..] : null;
+            if (FlagsOf.TryGetValue(command, out var flags) && flags.Contains(name))
+            {
+                if (value is not null) return (null, $"--{name} takes no value");
+                options[name] = "true";
+                continue;
+            }
             if (value is null)
             {
                 if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal)) return (null, $"--{name} needs a value");
@@ -44,7 +58,7 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
                 overrides.Add($"--{name}={value}");
             }
             else if (known.Contains(name)) options[name] = value;
-            else return (null, $"unknown option --{name} for {command} (known: {string.Join(", ", known.Select(k => "--" + k))})");
+            else return (null, $"unknown option --{name} for {command} (known: {string.Join(", ", known.Concat(FlagsOf.GetValueOrDefault(command) ?? []).Select(k => "--" + k))})");
         }
         return (new CommandLine(command, options, overrides), null);
     }
@@ -53,7 +67,8 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         usage:
           health-mesh run --config FILE [--Mesh:Key=value ...]      start one mesh node
           health-mesh validate --config FILE [--Mesh:Key=value ...] check a configuration; exit 0 valid, 2 invalid
-          health-mesh status --url URL [--token T]                  print the state of a running mesh
+          health-mesh status --url URL [--token T] [--json] [--no-color]
+                                                                    print the state of a running mesh
           health-mesh demo [--duration SECONDS]                     a whole mesh on this machine
         Configuration: the file, then MESH_ environment variables (MESH_Mesh__Node__Port=4055), then --Mesh:... options.
         """;

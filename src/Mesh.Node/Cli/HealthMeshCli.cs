@@ -24,7 +24,8 @@ public static class HealthMeshCli
                 "help" => await Help(stdout),
                 "validate" => Validate(parsed, stdout, stderr),
                 "run" => await Run(parsed, stdout, stderr),
-                "status" => await StatusCommand.RunAsync(parsed.Option("url"), parsed.Option("token"), stdout, stderr, ct),
+                "status" => await StatusCommand.RunAsync(parsed.Option("url"), parsed.Option("token"), parsed.Flag("json"),
+                    Palette.ForWriter(stdout, parsed.Flag("no-color")), stdout, stderr, ct),
                 "demo" => await DemoCommand.RunAsync(parsed, stdout, stderr, ct),
                 _ => ExitCodes.Invalid,
             };

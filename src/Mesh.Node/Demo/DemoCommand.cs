@@ -51,7 +51,7 @@ public static class DemoCommand
             await stdout.WriteLineAsync();
 
             await stdout.WriteLineAsync($"== 2. The mesh is healthy: health-mesh status --url {drill.Observer.HttpUrl}");
-            await StatusCommand.RunAsync(drill.Observer.HttpUrl, drill.ApiToken, stdout, stderr, stop.Token);
+            await StatusCommand.RunAsync(drill.Observer.HttpUrl, drill.ApiToken, json: false, Palette.ForWriter(stdout), stdout, stderr, stop.Token);
             await stdout.WriteLineAsync();
 
             await stdout.WriteLineAsync("== 3. The whole active region nyc1 dies: SIGKILL to its mesh node (and app server), its PostgreSQL primary and its Redis primary");
@@ -61,7 +61,7 @@ public static class DemoCommand
             await stdout.WriteLineAsync();
 
             await stdout.WriteLineAsync($"== 4. Failed over to {FailoverDrill.To}: {timeline}");
-            await StatusCommand.RunAsync(drill.Observer.HttpUrl, drill.ApiToken, stdout, stderr, stop.Token);
+            await StatusCommand.RunAsync(drill.Observer.HttpUrl, drill.ApiToken, json: false, Palette.ForWriter(stdout), stdout, stderr, stop.Token);
             await stdout.WriteLineAsync();
             var (history, _) = await drill.Mesh.GetAsync<List<HistoryView>>(drill.Observer, "api/v1/failover/history", stop.Token);
             if (history is not null) await stdout.WriteLineAsync(FailoverTables.History(history));

@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Mesh.Actors.Failover;
+using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Failover;
 using Mesh.Node.Api;
 using Prometheus;
@@ -29,6 +30,22 @@ public sealed class FailoverMetrics : IDisposable
         "mesh_failovers_total", "Failover decisions recorded in the history, by kind.",
         new CounterConfiguration { LabelNames = ["kind"] });
 
+    private static readonly Gauge Phase = Prometheus.Metrics.CreateGauge(
+        "mesh_failover_phase", "1 for the coordinator's current phase (idle, suspect, fencing, promoting, switching-dns, completed, blocked), 0 for the others.",
+        new GaugeConfiguration { LabelNames = ["phase"] });
+
+    private static readonly Gauge Guarded = Prometheus.Metrics.CreateGauge(
+        "mesh_failover_guarded", "1 while a fence-ready node of the active region holds a write lease (SPEC 6 rule 4), else 0.");
+
+    private static readonly Gauge Paused = Prometheus.Metrics.CreateGauge(
+        "mesh_failover_paused", "1 while automatic failover is paused by an operator.");
+
+    private static readonly Gauge MaxLag = Prometheus.Metrics.CreateGauge(
+        "mesh_failover_max_lag_bytes", "Failover.MaxLagBytes: the most a standby may lag and still be promoted (the bound the lag alert compares with).");
+
+    private static readonly string[] AllPhases =
+        [Phases.Idle, Phases.Suspect, Phases.Fencing, Phases.Promoting, Phases.SwitchingDns, Phases.Completed, Phases.Blocked];
+
     private readonly IServiceProvider _services;
     private volatile bool _disposed;
 
@@ -47,9 +64,13 @@ public sealed class FailoverMetrics : IDisposable
         var status = await coordinator.AskOrNullAsync<FailoverStatus>(GetFailoverStatus.Instance, AskTimeout, ct);
         var regions = await coordinator.AskOrNullAsync<RegionsView>(GetRegions.Instance, AskTimeout, ct);
         var history = await coordinator.AskOrNullAsync<FailoverHistory>(GetFailoverHistory.Instance, AskTimeout, ct);
+        if (_services.GetService<MeshOptions>() is { } options) MaxLag.Set(options.Failover.MaxLagBytes);
         if (status is not null)
         {
             Epoch.Set(status.Epoch);
+            foreach (var phase in AllPhases) Phase.WithLabels(phase).Set(phase == status.Phase ? 1 : 0);
+            Guarded.Set(status.Guarded ? 1 : 0);
+            Paused.Set(status.Paused ? 1 : 0);
             foreach (var region in regions?.Regions ?? []) ActiveRegion.WithLabels(region.Name).Set(region.Name == status.ActiveRegion ? 1 : 0);
         }
         foreach (var region in regions?.Regions ?? [])

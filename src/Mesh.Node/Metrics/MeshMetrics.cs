@@ -26,6 +26,10 @@ public sealed class MeshMetrics : IDisposable
         "mesh_cluster_members", "Cluster members by status, as this node sees them.",
         new GaugeConfiguration { LabelNames = ["status"] });
 
+    private static readonly Gauge UnreachableMembers = Prometheus.Metrics.CreateGauge(
+        "mesh_cluster_unreachable_members", "Members this node's failure detector (or the gossip it merged) marks unreachable, by region.",
+        new GaugeConfiguration { LabelNames = ["region"] });
+
     private readonly MeshOptions _options;
     private readonly ObservationStore _store;
     private readonly IServiceProvider _services;
@@ -60,8 +64,11 @@ public sealed class MeshMetrics : IDisposable
             }
         }
         if (_services.GetService<ActorSystem>() is not { } system) return;
-        var members = Cluster.Get(system).State.Members;
+        var state = Cluster.Get(system).State;
+        var members = state.Members;
         foreach (var status in Enum.GetValues<MemberStatus>())
             ClusterMembers.WithLabels(status.ToString()).Set(members.Count(m => m.Status == status));
+        foreach (var region in _options.Regions)
+            UnreachableMembers.WithLabels(region.Name!).Set(state.Unreachable.Count(m => Mesh.Actors.Hosting.ClusterRoles.RegionOf(m) == region.Name));
     }
 }

@@ -5,7 +5,7 @@ namespace Mesh.Node.Status;
 /// <summary>The cluster part of <c>health-mesh status</c>.</summary>
 public static class ClusterTable
 {
-    public static string Render(ClusterView view)
+    public static string Render(ClusterView view, Palette? palette = null)
     {
         var header = $"cluster: {view.Members.Count} members, leader {view.LeaderNode ?? view.Leader ?? "none"}, "
                      + $"coordinator {view.CoordinatorNode ?? view.Coordinator ?? "not running"} (answered by {view.Self.Node ?? view.Self.Address}, {view.Self.Status})";
@@ -16,7 +16,7 @@ public static class ClusterTable
                 m.Node ?? "?", m.Region ?? "?", m.Status, m.Reachable ? "yes" : "NO",
                 Marks(view, m), m.Address,
             ]);
-        return header + Environment.NewLine + TextTable.Render(["NODE", "REGION", "STATUS", "REACHABLE", "ROLE", "ADDRESS"], rows);
+        return header + Environment.NewLine + TextTable.Render(["NODE", "REGION", "STATUS", "REACHABLE", "ROLE", "ADDRESS"], rows, palette);
     }
 
     private static string Marks(ClusterView view, MemberView m)

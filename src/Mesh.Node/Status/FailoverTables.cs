@@ -7,27 +7,27 @@ namespace Mesh.Node.Status;
 public static class FailoverTables
 {
     /// <summary>One row per region and vantage: who votes what on whom, and why.</summary>
-    public static string Regions(IReadOnlyList<RegionView> regions)
+    public static string Regions(IReadOnlyList<RegionView> regions, Palette? palette = null)
     {
         var rows = regions.SelectMany(r => r.Verdicts.Count == 0
             ? [(IReadOnlyList<string>)[r.Name, r.Kind, r.Active ? "yes" : "", "-", "-", ""]]
             : r.Verdicts.Select(v => (IReadOnlyList<string>)[r.Name, r.Kind, r.Active ? "yes" : "", v.Vantage, v.Verdict, string.Join("; ", v.Reasons)]));
-        return $"regions: {regions.Count}" + Environment.NewLine + TextTable.Render(["REGION", "KIND", "ACTIVE", "VANTAGE", "VERDICT", "REASONS"], rows);
+        return $"regions: {regions.Count}" + Environment.NewLine + TextTable.Render(["REGION", "KIND", "ACTIVE", "VANTAGE", "VERDICT", "REASONS"], rows, palette);
     }
 
     /// <summary>The failover state in a few lines, then readiness per standby region.</summary>
-    public static string Failover(FailoverStatus s)
+    public static string Failover(FailoverStatus s, Palette? palette = null)
     {
         var lines = new List<string>
         {
-            $"failover: {s.Phase}, active {s.ActiveRegion}, epoch {s.Epoch.ToString(CultureInfo.InvariantCulture)}, mode {s.Mode}{(s.Paused ? ", paused" : "")}" +
+            $"failover: {(palette ?? Palette.None).Word(s.Phase)}, active {s.ActiveRegion}, epoch {s.Epoch.ToString(CultureInfo.InvariantCulture)}, mode {s.Mode}{(s.Paused ? ", paused" : "")}" +
             (s.CooldownUntil is { } until ? $", cooldown until {until:yyyy-MM-ddTHH:mm:ssZ}" : ""),
         };
         if (s.LastDecision is not null) lines.Add($"last decision: {s.LastDecision}");
         lines.AddRange(s.BlockedReasons.Select(r => $"blocked: {r}"));
         var rows = s.Readiness.Select(r => (IReadOnlyList<string>)
             [r.Region, r.Eligible ? "yes" : "no", r.LagBytes is { } lag ? lag.ToString(CultureInfo.InvariantCulture) : "-", string.Join("; ", r.Reasons)]);
-        return string.Join(Environment.NewLine, lines) + Environment.NewLine + TextTable.Render(["STANDBY", "ELIGIBLE", "LAG", "REASONS"], rows);
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine + TextTable.Render(["STANDBY", "ELIGIBLE", "LAG", "REASONS"], rows, palette);
     }
 
     /// <summary>Each decision, newest first, with its steps one per row.</summary>

@@ -6,12 +6,14 @@ using Mesh.Node.Cli;
 
 namespace Mesh.Node.Status;
 
-/// <summary><c>health-mesh status --url URL [--token T]</c>: the state of a running mesh as tables; exit 1 when it does not answer.</summary>
+/// <summary><c>health-mesh status --url URL [--token T] [--json] [--no-color]</c>: the state of a running mesh as tables (or JSON); exit 1 when it does not answer.</summary>
 public static class StatusCommand
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<int> RunAsync(string? url, string? token, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    /// <param name="json">One JSON document for scripts (<c>cluster</c>, <c>regions</c>, <c>targets</c>, <c>failover</c>; a part the node could not give is null) instead of tables.</param>
+    /// <param name="palette">Colour for the tables' judging cells (<see cref="Palette.For"/>).</param>
+    public static async Task<int> RunAsync(string? url, string? token, bool json, Palette palette, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
         {
@@ -26,18 +28,30 @@ public static class StatusCommand
             await stderr.WriteLineAsync($"health-mesh: {url} {error}");
             return ExitCodes.Failure;
         }
-        await stdout.WriteLineAsync(ClusterTable.Render(view));
-        await stdout.WriteLineAsync();
         var (targets, targetsError) = await GetAsync<List<TargetView>>(http, baseUri, "api/v1/targets", ct);
-        await stdout.WriteLineAsync(targets is null ? $"targets: unavailable ({targetsError})" : TargetTable.Render(targets));
-        await stdout.WriteLineAsync();
         var (regions, regionsError) = await GetAsync<List<RegionView>>(http, baseUri, "api/v1/regions", ct);
-        await stdout.WriteLineAsync(regions is null ? $"regions: unavailable ({regionsError})" : FailoverTables.Regions(regions));
-        await stdout.WriteLineAsync();
         var (failover, failoverError) = await GetAsync<FailoverStatus>(http, baseUri, "api/v1/failover", ct);
-        await stdout.WriteLineAsync(failover is null ? $"failover: unavailable ({failoverError})" : FailoverTables.Failover(failover));
+        if (json)
+        {
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(new StatusDocument(view, regions, targets, failover), Pretty));
+            foreach (var (part, why) in new[] { ("targets", targetsError), ("regions", regionsError), ("failover", failoverError) }.Where(p => p.Item2 is not null))
+                await stderr.WriteLineAsync($"health-mesh: {part}: unavailable ({why})");
+            return ExitCodes.Ok;
+        }
+        await stdout.WriteLineAsync(ClusterTable.Render(view, palette));
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync(targets is null ? $"targets: unavailable ({targetsError})" : TargetTable.Render(targets, palette));
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync(regions is null ? $"regions: unavailable ({regionsError})" : FailoverTables.Regions(regions, palette));
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync(failover is null ? $"failover: unavailable ({failoverError})" : FailoverTables.Failover(failover, palette));
         return ExitCodes.Ok;
     }
+
+    private static readonly JsonSerializerOptions Pretty = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary><c>status --json</c>: the four reads as the API gave them.</summary>
+    public sealed record StatusDocument(ClusterView Cluster, IReadOnlyList<RegionView>? Regions, IReadOnlyList<TargetView>? Targets, FailoverStatus? Failover);
 
     /// <summary>The cluster view, or why it could not be had, in words.</summary>
     public static Task<(ClusterView? View, string? Error)> FetchAsync(HttpClient http, Uri node, CancellationToken ct) =>

@@ -6,7 +6,7 @@ namespace Mesh.Node.Status;
 /// <summary>The targets part of <c>health-mesh status</c>: one row per target and vantage region.</summary>
 public static class TargetTable
 {
-    public static string Render(IReadOnlyList<TargetView> targets)
+    public static string Render(IReadOnlyList<TargetView> targets, Palette? palette = null)
     {
         var rows = targets.SelectMany(t => t.Views.Select(v => (IReadOnlyList<string>)
         [
@@ -15,6 +15,6 @@ public static class TargetTable
             v.Details.Role ?? "-", v.Details.LagBytes is { } lag ? lag.ToString(CultureInfo.InvariantCulture) : "-", v.Error ?? "",
         ]));
         return $"targets: {targets.Count}" + Environment.NewLine
-            + TextTable.Render(["TARGET", "KIND", "REGION", "VANTAGE", "STATUS", "SINCE", "LATENCY", "ROLE", "LAG", "ERROR"], rows);
+            + TextTable.Render(["TARGET", "KIND", "REGION", "VANTAGE", "STATUS", "SINCE", "LATENCY", "ROLE", "LAG", "ERROR"], rows, palette);
     }
 }

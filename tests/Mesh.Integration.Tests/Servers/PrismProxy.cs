@@ -30,21 +30,11 @@ public sealed class PrismProxy : IAsyncDisposable
         }
     }
 
-    public static string RepoRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "HealthMesh.sln"))) return dir.FullName;
-            throw new InvalidOperationException("the repository root (HealthMesh.sln) is not above the test binaries");
-        }
-    }
-
-    public static string Spec => Path.Combine(RepoRoot, "tests", "contracts", "digitalocean", "openapi.yaml");
+    public static string Spec => RepositoryRoot.Combine("tests", "contracts", "digitalocean", "openapi.yaml");
 
     public static async Task<PrismProxy> StartAsync(Uri upstream)
     {
-        var prism = Path.Combine(RepoRoot, ".tools", "prism", "node_modules", ".bin", "prism");
+        var prism = RepositoryRoot.Combine(".tools", "prism", "node_modules", ".bin", "prism");
         if (!File.Exists(prism))
             throw new InvalidOperationException($"Prism is not installed at {prism}: run scripts/install-deps.sh (./test.sh does)");
         var port = FreePorts.Next();
