@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Mesh.Tests.Shared;
@@ -16,7 +15,7 @@ public sealed partial class AlertRuleTests
     [Fact]
     public async Task The_alert_rules_pass_promtool_check()
     {
-        var (code, output) = await PromtoolAsync(Prometheus, "check", "rules", "alerts.yml");
+        var (code, output) = await Tool.RunAsync(Prometheus, "promtool", "check", "rules", "alerts.yml");
 
         Assert.True(code == 0, output);
         Assert.Contains("SUCCESS: 10 rules found", output, StringComparison.Ordinal);
@@ -25,7 +24,7 @@ public sealed partial class AlertRuleTests
     [Fact]
     public async Task Each_alert_fires_on_its_case_and_none_on_a_healthy_mesh()
     {
-        var (code, output) = await PromtoolAsync(Prometheus, "test", "rules", "alerts.test.yml");
+        var (code, output) = await Tool.RunAsync(Prometheus, "promtool", "test", "rules", "alerts.test.yml");
 
         Assert.True(code == 0, output);
     }
@@ -42,7 +41,7 @@ public sealed partial class AlertRuleTests
                 $"      - record: dashboard_query_{i}\n        expr: {JsonSerializer.Serialize(q.Replace("[1m:]", "[1m:1m]", StringComparison.Ordinal))}\n"));
             await File.WriteAllTextAsync(Path.Combine(dir, "dashboard.yml"), rules);
 
-            var (code, output) = await PromtoolAsync(dir, "check", "rules", "dashboard.yml");
+            var (code, output) = await Tool.RunAsync(dir, "promtool", "check", "rules", "dashboard.yml");
 
             Assert.True(code == 0, output);
             Assert.Contains($"SUCCESS: {queries.Count} rules found", output, StringComparison.Ordinal);
@@ -78,16 +77,6 @@ public sealed partial class AlertRuleTests
             yield return target.GetProperty("expr").GetString()!;
         foreach (var annotation in root.GetProperty("annotations").GetProperty("list").EnumerateArray())
             yield return annotation.GetProperty("expr").GetString()!;
-    }
-
-    private static async Task<(int Code, string Output)> PromtoolAsync(string workingDirectory, params string[] args)
-    {
-        var info = new ProcessStartInfo("promtool", args) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     [GeneratedRegex("\"(mesh_[a-z_]+)\"")]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Mesh.Tests.Shared;
 
@@ -16,7 +15,7 @@ public sealed partial class DeployTests
     [Fact]
     public async Task The_playbook_passes_the_syntax_check()
     {
-        var (code, output) = await RunAsync(Ansible, "ansible-playbook", "-i", "inventory.example.ini", "site.yml", "--syntax-check");
+        var (code, output) = await Tool.RunAsync(Ansible, "ansible-playbook", "-i", "inventory.example.ini", "site.yml", "--syntax-check");
 
         Assert.True(code == 0, output);
     }
@@ -24,7 +23,7 @@ public sealed partial class DeployTests
     [Fact]
     public async Task The_role_passes_ansible_lint_production_profile()
     {
-        var (code, output) = await RunAsync(Ansible, "ansible-lint", "--offline", "--nocolor", "--profile", "production", "site.yml", "roles/");
+        var (code, output) = await Tool.RunAsync(Ansible, "ansible-lint", "--offline", "--nocolor", "--profile", "production", "site.yml", "roles/");
 
         Assert.True(code == 0, output);
         Assert.Contains("Passed with production profile: 0 failure(s), 0 warning(s)", output, StringComparison.Ordinal);
@@ -41,7 +40,7 @@ public sealed partial class DeployTests
             var path = Path.Combine(dir, "health-mesh.service");
             await File.WriteAllTextAsync(path, unit.Replace("/opt/health-mesh/health-mesh", "/usr/bin/true", StringComparison.Ordinal));
 
-            var (code, output) = await RunAsync(dir, "systemd-analyze", "verify", "--man=no", path);
+            var (code, output) = await Tool.RunAsync(dir, "systemd-analyze", "verify", "--man=no", path);
 
             Assert.True(code == 0 && output.Trim().Length == 0, output);
         }
@@ -67,18 +66,6 @@ public sealed partial class DeployTests
         Assert.Matches(@"ignore_changes\s*=\s*\[value\]", files["main.tf"]);
         Assert.Matches(@"port_range\s*=\s*tostring\(var\.akka_port\)\s*\n\s*source_tags\s*=\s*\[digitalocean_tag\.mesh\.id\]", files["main.tf"]);
         Assert.Matches(@"port_range\s*=\s*tostring\(var\.http_port\)\s*\n\s*source_addresses\s*=\s*var\.api_cidrs", files["main.tf"]);
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string workingDirectory, string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file, args) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["ANSIBLE_NOCOLOR"] = "1";
-        info.Environment["ANSIBLE_LOCAL_TEMP"] = Path.GetTempPath();
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     [GeneratedRegex(@"variable ""([a-z_]+)""")]
