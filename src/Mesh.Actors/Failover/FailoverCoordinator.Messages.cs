@@ -35,6 +35,9 @@ public sealed partial class FailoverCoordinator
     /// <summary>An adopt's write: once stored, the disagreement of rule 11 is settled.</summary>
     private sealed record Settled(object Inner);
 
+    /// <summary>A move's completion is stored: only now does the status say so (rule 1: a decision takes effect once its write succeeded).</summary>
+    private sealed record Finished(string Phase);
+
     /// <summary>An operator's pause or resume stored while rule 11 still blocks: the state stays unreconciled.</summary>
     private sealed record StillUnreconciled(object Inner);
     private sealed record StaleWrite(object? Then, string Reason);

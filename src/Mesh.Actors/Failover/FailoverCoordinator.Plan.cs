@@ -137,14 +137,20 @@ public sealed partial class FailoverCoordinator
     private void Complete(FailoverState state, Move move)
     {
         var entries = state.History.Select(h => h.Epoch == move.Epoch && h.Kind == move.Kind ? h with { FencedBy = move.FencedBy, Steps = move.Steps } : h).ToList();
-        _log.Warning("Completed: {0} from {1} to {2}, epoch {3}", move.Kind, move.From, move.To, move.Epoch);
+        var phase = move.Kind is DecisionKinds.Abort or DecisionKinds.Unfence ? Phases.Idle : Phases.Completed;
         Write(state with
         {
-            ActiveRegion = move.To, Phase = move.Kind is DecisionKinds.Abort or DecisionKinds.Unfence ? Phases.Idle : Phases.Completed, Move = null,
+            ActiveRegion = move.To, Phase = phase, Move = null,
             CooldownUntil = move.Kind == DecisionKinds.Failover ? WallNow + _settings.Cooldown : state.CooldownUntil,
             History = entries,
-        }, then: null);
-        _phase = move.Kind is DecisionKinds.Abort or DecisionKinds.Unfence ? Phases.Idle : Phases.Completed;
+        }, then: new Finished(phase));
+    }
+
+    private void OnFinished(Finished finished)
+    {
+        var move = _state!.History.LastOrDefault(h => h.Kind != DecisionKinds.Blocked);
+        _log.Warning("Completed: {0} from {1} to {2}, epoch {3}", move?.Kind, move?.From, move?.To, move?.Epoch);
+        _phase = finished.Phase;
         _reasons = [];
     }
 }

@@ -105,6 +105,7 @@ public sealed partial class FailoverCoordinator : ReceiveActor, IWithTimers
         Receive<WriteFailed>(OnWriteFailed);
         Receive<StaleWrite>(OnStaleWrite);
         Receive<StepDone>(OnStepDone);
+        Receive<Finished>(OnFinished);
         Receive<RunStep>(_ => RunNextStep());
         Receive<NameServersAnswered>(OnNameServersAnswered);
         Receive<Rewrite>(r => Write(r.State, r.Then));

@@ -21,28 +21,34 @@ public static class FailoverEndpoints
             AskAsync<RegionsView>(c, GetRegions.Instance, r => r.Regions, ct)).RequireReadAccess();
 
         app.MapPost("/api/v1/failover/pause", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
-            await CommandAsync(c, new PauseFailover((await ApiBodies.ReadAsync<PauseBody>(request, ct))?.Reason), ct)).RequireWriteAccess();
+        {
+            var (body, problem) = await ApiBodies.ReadAsync<PauseBody>(request, ct);
+            return problem ?? await CommandAsync(c, new PauseFailover(body?.Reason), ct);
+        }).RequireWriteAccess();
 
         app.MapPost("/api/v1/failover/resume", (IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
             CommandAsync(c, ResumeFailover.Instance, ct)).RequireWriteAccess();
 
         app.MapPost("/api/v1/failover/failover", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
         {
-            var body = await ApiBodies.ReadAsync<FailoverBody>(request, ct);
+            var (body, problem) = await ApiBodies.ReadAsync<FailoverBody>(request, ct);
+            if (problem is not null) return problem;
             if (body?.To is not { Length: > 0 } to) return ApiProblems.BadRequest("the body must be JSON with \"to\": the site region to fail over to");
             return await CommandAsync(c, new RequestFailover(to, body.AcceptDataLoss, body.AcceptSplitBrainRisk), ct);
         }).RequireWriteAccess();
 
         app.MapPost("/api/v1/failover/switchover", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
         {
-            var body = await ApiBodies.ReadAsync<SwitchoverBody>(request, ct);
+            var (body, problem) = await ApiBodies.ReadAsync<SwitchoverBody>(request, ct);
+            if (problem is not null) return problem;
             if (body?.To is not { Length: > 0 } to) return ApiProblems.BadRequest("the body must be JSON with \"to\": the site region to switch over to");
             return await CommandAsync(c, new RequestSwitchover(to, body.Force), ct);
         }).RequireWriteAccess();
 
         app.MapPost("/api/v1/failover/adopt", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
         {
-            var body = await ApiBodies.ReadAsync<AdoptBody>(request, ct);
+            var (body, problem) = await ApiBodies.ReadAsync<AdoptBody>(request, ct);
+            if (problem is not null) return problem;
             if (body?.ActiveRegion is not { Length: > 0 } region || body.Epoch is not { } epoch || epoch < 0)
                 return ApiProblems.BadRequest("the body must be JSON with \"activeRegion\": the region that is active, and \"epoch\": the last epoch you saw (a counter, 0 or more)");
             return await CommandAsync(c, new RequestAdopt(region, epoch), ct);

@@ -45,9 +45,19 @@ public static class ConfigLoader
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
         {
-            report.Error(ConfigOption, $"{configFile} cannot be read ({e.GetType().Name})");
+            report.Error(ConfigOption, $"{configFile} cannot be read: {Innermost(e)}");
         }
         return null;
+    }
+
+    /// <summary>
+    /// What went wrong in the reader's own words (a duplicate key, an array where an object belongs, a denied read),
+    /// not the wrapper's "failed to load": the innermost message, which names keys and positions, never values.
+    /// </summary>
+    private static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e.Message.TrimEnd('.');
     }
 
     private static JsonException? FindJsonError(Exception? e)

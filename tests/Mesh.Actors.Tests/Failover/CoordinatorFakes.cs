@@ -20,6 +20,16 @@ internal sealed class FakeStore(FailoverState? initial = null) : IFailoverStore
 
     public void FailNextWrites(int count) { lock (_gate) _failWrites = count; }
 
+    private Func<FailoverState, bool>? _holdWhere;
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A write of a state matching <paramref name="where"/> waits (a slow majority) until <see cref="Release"/>.</summary>
+    public void HoldWritesWhere(Func<FailoverState, bool> where) { lock (_gate) _holdWhere = where; }
+
+    public bool Holding { get; private set; }
+
+    public void Release() => _release.TrySetResult();
+
     public Task<FailoverState?> ReadAsync(CancellationToken cancellationToken) { lock (_gate) return Task.FromResult(_state); }
 
     public Task WriteAsync(FailoverState state, CancellationToken cancellationToken)
@@ -30,6 +40,11 @@ internal sealed class FakeStore(FailoverState? initial = null) : IFailoverStore
             {
                 _failWrites--;
                 return Task.FromException(new StoreWriteFailedException("no majority within 5 s"));
+            }
+            if (_holdWhere?.Invoke(state) == true)
+            {
+                Holding = true;
+                return _release.Task.ContinueWith(_ => { lock (_gate) { _state = state; Writes.Add(state); } }, TaskScheduler.Default);
             }
             _state = state;
             Writes.Add(state);

@@ -83,6 +83,25 @@ public sealed partial class FailoverCoordinatorTests : TestKit
     }
 
     [Fact]
+    public async Task The_status_says_completed_only_once_the_completion_is_stored_with_its_history()
+    {
+        var store = new FakeStore();
+        store.HoldWritesWhere(s => s is { Move: null, Phase: Phases.Completed });
+        Outage();
+        var coordinator = Start(store);
+
+        AwaitCondition(() => store.Holding, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(20));
+        Assert.NotEqual(Phases.Completed, Status(coordinator).Phase);   // the last step is done, its record not yet stored
+
+        store.Release();
+        AwaitCondition(() => Status(coordinator).Phase == Phases.Completed, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
+        var history = await coordinator.Ask<FailoverHistory>(GetFailoverHistory.Instance, TimeSpan.FromSeconds(3));
+        var entry = Assert.Single(history.Entries);
+        Assert.Equal(FenceEvidence.Guards, entry.FencedBy);
+        Assert.All(entry.Steps, st => Assert.Equal(StepStatuses.Ok, st.Status));
+    }
+
+    [Fact]
     public void When_the_authoritative_name_servers_answered_is_added_to_the_history_after_the_plan()
     {
         var store = new FakeStore();

@@ -31,7 +31,8 @@ public sealed class RegionIsolationTests : IAsyncLifetime
         Assert.True(guardFence.At < promotion.At, $"nyc1's guard fenced at {guardFence.At}, after the promotion began at {promotion.At}\n{_mesh.Timeline}");
         Assert.Equal("ams3", status!.ActiveRegion);
         var failover = Assert.Single(history!.Entries, h => h.Kind == DecisionKinds.Failover);
-        Assert.Equal(FenceEvidence.LeaseExpired, failover.FencedBy);
+        Assert.True(failover.FencedBy == FenceEvidence.LeaseExpired,
+            $"fenced by {failover.FencedBy ?? "null"}; steps: {string.Join(", ", failover.Steps.Select(st => $"{st.Name} {st.Status} {st.Error}"))}\n{_mesh.Timeline}");
         Assert.Empty(_mesh.Fences("ams3"));
     }
 
