@@ -108,13 +108,14 @@ public sealed partial class MeshPlanExecutor(MeshOptions options, IResourceActio
             : Task.FromResult<(bool?, string?)>((null, null));
         var (dropletsOff, powerFailure) = await power;
         var all = Task.WhenAll(servers);
+        if (dropletsOff != true) await all;
         // Every droplet read back off is evidence (b) on its own, the strongest: a server fence still waiting on a
         // machine that is off can prove nothing more, and would hold the promotion for its connect timeouts. A fence
         // that is merely slower than the power-off gets a moment to finish, so that a live server is left whole.
-        if (dropletsOff == true && await Task.WhenAny(all, Task.Delay(ServerFenceGrace, ct)) != all) await giveUp.CancelAsync();
+        else if (await Task.WhenAny(all, Task.Delay(ServerFenceGrace, ct)) != all) await giveUp.CancelAsync();
+        // Only after the power-off can a fence be given up; its late end is observed here, never awaited.
         var abandoned = servers.Where(t => !t.IsCompletedSuccessfully).ToList();
         foreach (var t in abandoned) _ = t.ContinueWith(static f => f.Exception, TaskContinuationOptions.OnlyOnFaulted);
-        if (dropletsOff != true) await all;
 
         var failures = servers.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result)
             .Concat(servers.Where(t => t.IsFaulted && t.Exception!.GetBaseException() is not OperationCanceledException).Select(t => t.Exception!.GetBaseException().Message))

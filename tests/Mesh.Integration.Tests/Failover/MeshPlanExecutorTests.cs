@@ -152,6 +152,24 @@ public sealed partial class MeshPlanExecutorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_power_off_the_fence_waits_for_every_server_and_the_guards_confirm_it()
+    {
+        var options = Options() is var o ? o with { Failover = o.Failover with { Fencing = o.Failover.Fencing with { PowerOffDroplets = false } } } : null!;
+        var executor = Executor(options);
+        var move = new Move(DecisionKinds.Failover, "nyc1", "ams3", new Epoch(1, "test-coordinator"), DateTimeOffset.UtcNow, "nyc1 down", null, false, false,
+            PlanSteps.Pending(PlanSteps.For(options, "nyc1", "ams3")));
+
+        var outcome = await executor.RunAsync(move, "fence:nyc1", CancellationToken.None);
+
+        Assert.True(outcome.Ok, outcome.Error);
+        var fence = outcome.Fence!;
+        Assert.Equal((true, (bool?)null), (fence.GuardsConfirmed, fence.DropletsOff));
+        Assert.Empty(fence.FenceFailures);
+        Assert.Equal(FenceEvidence.Guards, FenceEvidencePolicy.Evaluate("nyc1", fence, new FenceSettings(PostgresFencing.Strict, false, TimeSpan.FromSeconds(15)), false).FencedBy);
+        await Assert.ThrowsAnyAsync<PostgresException>(() => PgClient.OpenAsync(_pg.ConnectionString(_pg.PrimaryPort)));
+    }
+
+    [Fact]
     public async Task A_stale_coordinator_cannot_promote_or_switch_after_a_newer_decision()
     {
         var options = Options();
