@@ -36,7 +36,7 @@ public sealed partial class FailoverCoordinator
     private sealed record Settled(object Inner);
 
     /// <summary>A move's completion is stored: only now does the status say so (rule 1: a decision takes effect once its write succeeded).</summary>
-    private sealed record Finished(string Phase);
+    private sealed record Finished(Move Move, string Phase);
 
     /// <summary>An operator's pause or resume stored while rule 11 still blocks: the state stays unreconciled.</summary>
     private sealed record StillUnreconciled(object Inner);

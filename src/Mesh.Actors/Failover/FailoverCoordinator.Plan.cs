@@ -143,13 +143,13 @@ public sealed partial class FailoverCoordinator
             ActiveRegion = move.To, Phase = phase, Move = null,
             CooldownUntil = move.Kind == DecisionKinds.Failover ? WallNow + _settings.Cooldown : state.CooldownUntil,
             History = entries,
-        }, then: new Finished(phase));
+        }, then: new Finished(move, phase));
     }
 
     private void OnFinished(Finished finished)
     {
-        var move = _state!.History.LastOrDefault(h => h.Kind != DecisionKinds.Blocked);
-        _log.Warning("Completed: {0} from {1} to {2}, epoch {3}", move?.Kind, move?.From, move?.To, move?.Epoch);
+        var move = finished.Move;
+        _log.Warning("Completed: {0} from {1} to {2}, epoch {3}", move.Kind, move.From, move.To, move.Epoch);
         _phase = finished.Phase;
         _reasons = [];
     }

@@ -65,6 +65,9 @@ public static class Phases
     public const string SwitchingDns = "switching-dns";
     public const string Completed = "completed";
     public const string Blocked = "blocked";
+
+    /// <summary>Every phase, in the order a move goes through them, blocked last.</summary>
+    public static readonly IReadOnlyList<string> All = [Idle, Suspect, Phases.Fencing, Promoting, SwitchingDns, Completed, Blocked];
 }
 
 public static class DecisionKinds

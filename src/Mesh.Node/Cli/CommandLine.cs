@@ -16,7 +16,6 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         ["demo"] = ["duration", "workdir"],
     };
 
-    /// <summary>Parses <paramref name="args"/>, or says in one line what is wrong with them.</summary>
     /// <summary>Options that take no value: present means on.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> FlagsOf = new Dictionary<string, string[]>
     {
@@ -25,6 +24,7 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
 
     public bool Flag(string name) => Options.ContainsKey(name);
 
+    /// <summary>Parses <paramref name="args"/>, or says in one line what is wrong with them.</summary>
     public static (CommandLine? Parsed, string? Error) Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0) return (null, "a command is required");

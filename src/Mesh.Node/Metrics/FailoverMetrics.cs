@@ -43,9 +43,6 @@ public sealed class FailoverMetrics : IDisposable
     private static readonly Gauge MaxLag = Prometheus.Metrics.CreateGauge(
         "mesh_failover_max_lag_bytes", "Failover.MaxLagBytes: the most a standby may lag and still be promoted (the bound the lag alert compares with).");
 
-    private static readonly string[] AllPhases =
-        [Phases.Idle, Phases.Suspect, Phases.Fencing, Phases.Promoting, Phases.SwitchingDns, Phases.Completed, Phases.Blocked];
-
     private readonly IServiceProvider _services;
     private volatile bool _disposed;
 
@@ -68,7 +65,7 @@ public sealed class FailoverMetrics : IDisposable
         if (status is not null)
         {
             Epoch.Set(status.Epoch);
-            foreach (var phase in AllPhases) Phase.WithLabels(phase).Set(phase == status.Phase ? 1 : 0);
+            foreach (var phase in Phases.All) Phase.WithLabels(phase).Set(phase == status.Phase ? 1 : 0);
             Guarded.Set(status.Guarded ? 1 : 0);
             Paused.Set(status.Paused ? 1 : 0);
             foreach (var region in regions?.Regions ?? []) ActiveRegion.WithLabels(region.Name).Set(region.Name == status.ActiveRegion ? 1 : 0);
