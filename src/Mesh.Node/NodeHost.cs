@@ -29,6 +29,7 @@ public static class NodeHost
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddApiDocument();
         builder.Services.AddSingleton(new ApiAccess(options.Api, environment));
         builder.Services.AddSingleton<MeshMetrics>();
         builder.Services.AddSingleton<FailoverMetrics>();
@@ -56,6 +57,7 @@ public static class NodeHost
         app.MapTargetEndpoints();
         app.MapFailoverEndpoints();
         app.MapMetrics("/metrics");
+        app.MapOpenApi();
         app.Services.GetRequiredService<MeshMetrics>();
         app.Services.GetRequiredService<FailoverMetrics>();
         app.MapFallback((HttpContext context) => ApiProblems.NotFound($"there is no resource at {context.Request.Method} {context.Request.Path}"));

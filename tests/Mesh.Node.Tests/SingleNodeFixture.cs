@@ -14,6 +14,7 @@ public sealed class SingleNodeFixture : IAsyncLifetime
     public const string DatabasePassword = "hunter2-in-the-connection-string";
 
     internal LocalNodeSpec Node { get; private set; } = null!;
+    internal WebApplication App => _app ?? throw new InvalidOperationException("the node has not started");
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
     public Uri BaseUri => new(Node.HttpUrl + "/");
 

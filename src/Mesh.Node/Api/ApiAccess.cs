@@ -11,19 +11,20 @@ namespace Mesh.Node.Api;
 public sealed class ApiAccess
 {
     private readonly byte[]? _token;
-    private readonly bool _readRequiresToken;
 
     public ApiAccess(ApiOptions options, IConfigEnvironment environment)
     {
-        _readRequiresToken = options.ReadRequiresToken;
+        ReadRequiresToken = options.ReadRequiresToken;
         if (options.Token is { Length: > 0 } reference && Secrets.Resolve(reference, environment).Value is { } token)
             _token = Encoding.UTF8.GetBytes(token);
     }
 
+    public bool ReadRequiresToken { get; }
+
     /// <summary>Null when the request may go on, else the 401 or 403 problem to answer.</summary>
     public IResult? Check(HttpRequest request, bool mutating)
     {
-        if (!mutating && !_readRequiresToken) return null;
+        if (!mutating && !ReadRequiresToken) return null;
         var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "Unauthorized", "this call needs the header Authorization: Bearer <Api.Token>");
@@ -39,12 +40,15 @@ public sealed class ApiAccess
 public static class ApiAccessExtensions
 {
     /// <summary>Guards a read endpoint: open unless ReadRequiresToken.</summary>
-    public static RouteHandlerBuilder RequireReadAccess(this RouteHandlerBuilder endpoint) =>
-        endpoint.AddEndpointFilter(async (context, next) =>
-            context.HttpContext.RequestServices.GetRequiredService<ApiAccess>().Check(context.HttpContext.Request, mutating: false) ?? await next(context));
+    public static RouteHandlerBuilder RequireReadAccess(this RouteHandlerBuilder endpoint) => Require(endpoint, mutating: false);
 
     /// <summary>Guards a mutating endpoint: always needs the bearer token.</summary>
-    public static RouteHandlerBuilder RequireWriteAccess(this RouteHandlerBuilder endpoint) =>
-        endpoint.AddEndpointFilter(async (context, next) =>
-            context.HttpContext.RequestServices.GetRequiredService<ApiAccess>().Check(context.HttpContext.Request, mutating: true) ?? await next(context));
+    public static RouteHandlerBuilder RequireWriteAccess(this RouteHandlerBuilder endpoint) => Require(endpoint, mutating: true);
+
+    private static RouteHandlerBuilder Require(RouteHandlerBuilder endpoint, bool mutating) =>
+        endpoint
+            .AddEndpointFilter(async (context, next) =>
+                context.HttpContext.RequestServices.GetRequiredService<ApiAccess>().Check(context.HttpContext.Request, mutating) ?? await next(context))
+            .WithMetadata(new TokenRequirement(mutating))
+            .Problems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
 }

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Hosting;
 using Mesh.Actors.ClusterState;
 using Mesh.Actors.Failover;
+using Mesh.Contracts.Api;
 using Mesh.Contracts.Messages;
 
 namespace Mesh.Node.Api;
@@ -19,6 +20,6 @@ public static class ClusterEndpoints
             var cluster = Cluster.Get(system);
             var status = await (await coordinator.GetAsync(ct)).AskOrNullAsync<CoordinatorStatus>(GetCoordinatorStatus.Instance, CoordinatorTimeout, ct);
             return Results.Ok(ClusterViews.From(cluster.SelfMember, cluster.State, status));
-        }).RequireReadAccess();
+        }).Answers<ClusterView>("This node, the members as it sees them, the leader and where the coordinator runs").RequireReadAccess();
     }
 }

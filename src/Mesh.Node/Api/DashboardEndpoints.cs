@@ -19,9 +19,13 @@ public static class DashboardEndpoints
 
     public static void MapDashboardEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", (HttpContext context) => Serve(context, "index.html", "text/html; charset=utf-8"));
+        app.MapGet("/", (HttpContext context) => Serve(context, "index.html", "text/html; charset=utf-8"))
+            .Produces<string>(StatusCodes.Status200OK, "text/html").WithSummary("The dashboard page")
+            .Problems(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/dashboard/{file}", (HttpContext context, string file) =>
-            Assets.TryGetValue(file, out var type) ? Serve(context, file, type) : ApiProblems.NotFound($"the dashboard has no file {file}"));
+                Assets.TryGetValue(file, out var type) ? Serve(context, file, type) : ApiProblems.NotFound($"the dashboard has no file {file}"))
+            .Produces<string>(StatusCodes.Status200OK, "text/javascript", "text/css", "image/svg+xml").WithSummary("The dashboard's script, style and icon")
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
     }
 
     private static IResult Serve(HttpContext context, string file, string contentType)

@@ -12,22 +12,25 @@ public static class FailoverEndpoints
     public static void MapFailoverEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/failover", (IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
-            AskAsync<FailoverStatus>(c, GetFailoverStatus.Instance, s => s, ct)).RequireReadAccess();
+            AskAsync<FailoverStatus, FailoverStatus>(c, GetFailoverStatus.Instance, s => s, ct))
+            .Answers<FailoverStatus>("The failover state: mode, active region, epoch, phase, blocked reasons, readiness, lease", Unavailable).RequireReadAccess();
 
         app.MapGet("/api/v1/failover/history", (IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
-            AskAsync<FailoverHistory>(c, GetFailoverHistory.Instance, h => h.Entries.Select(HistoryView.Of).ToList(), ct)).RequireReadAccess();
+            AskAsync<FailoverHistory, List<HistoryView>>(c, GetFailoverHistory.Instance, h => h.Entries.Select(HistoryView.Of).ToList(), ct))
+            .Answers<List<HistoryView>>("Every decision and move, oldest first, with votes, fence evidence and steps", Unavailable).RequireReadAccess();
 
         app.MapGet("/api/v1/regions", (IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
-            AskAsync<RegionsView>(c, GetRegions.Instance, r => r.Regions, ct)).RequireReadAccess();
+            AskAsync<RegionsView, IReadOnlyList<RegionView>>(c, GetRegions.Instance, r => r.Regions, ct))
+            .Answers<List<RegionView>>("Every region's role and each vantage region's latest verdict on it", Unavailable).RequireReadAccess();
 
         app.MapPost("/api/v1/failover/pause", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
         {
             var (body, problem) = await ApiBodies.ReadAsync<PauseBody>(request, ct);
             return problem ?? await CommandAsync(c, new PauseFailover(body?.Reason), ct);
-        }).RequireWriteAccess();
+        }).Command("No automatic decision until resumed (rule 13)").Takes<PauseBody>(optional: true).RequireWriteAccess();
 
         app.MapPost("/api/v1/failover/resume", (IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
-            CommandAsync(c, ResumeFailover.Instance, ct)).RequireWriteAccess();
+            CommandAsync(c, ResumeFailover.Instance, ct)).Command("Automatic decisions again").RequireWriteAccess();
 
         app.MapPost("/api/v1/failover/failover", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
         {
@@ -35,7 +38,7 @@ public static class FailoverEndpoints
             if (problem is not null) return problem;
             if (body?.To is not { Length: > 0 } to) return ApiProblems.BadRequest("the body must be JSON with \"to\": the site region to fail over to");
             return await CommandAsync(c, new RequestFailover(to, body.AcceptDataLoss, body.AcceptSplitBrainRisk), ct);
-        }).RequireWriteAccess();
+        }).Command("An operator's failover to a region; 202 with the move's epoch").Takes<FailoverBody>(optional: false).Produces<MoveStarted>(StatusCodes.Status202Accepted).RequireWriteAccess();
 
         app.MapPost("/api/v1/failover/switchover", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
         {
@@ -43,7 +46,7 @@ public static class FailoverEndpoints
             if (problem is not null) return problem;
             if (body?.To is not { Length: > 0 } to) return ApiProblems.BadRequest("the body must be JSON with \"to\": the site region to switch over to");
             return await CommandAsync(c, new RequestSwitchover(to, body.Force), ct);
-        }).RequireWriteAccess();
+        }).Command("A planned, lossless move to a region; 202 with the move's epoch").Takes<SwitchoverBody>(optional: false).Produces<MoveStarted>(StatusCodes.Status202Accepted).RequireWriteAccess();
 
         app.MapPost("/api/v1/failover/adopt", async (HttpRequest request, IRequiredActor<FailoverCoordinator> c, CancellationToken ct) =>
         {
@@ -52,7 +55,7 @@ public static class FailoverEndpoints
             if (body?.ActiveRegion is not { Length: > 0 } region || body.Epoch is not { } epoch || epoch < 0)
                 return ApiProblems.BadRequest("the body must be JSON with \"activeRegion\": the region that is active, and \"epoch\": the last epoch you saw (a counter, 0 or more)");
             return await CommandAsync(c, new RequestAdopt(region, epoch), ct);
-        }).RequireWriteAccess();
+        }).Command("The operator's word on which region is active (rule 11)").Takes<AdoptBody>(optional: false).RequireWriteAccess();
     }
 
     private static async Task<IResult> CommandAsync(IRequiredActor<FailoverCoordinator> coordinator, object command, CancellationToken ct)
@@ -62,18 +65,22 @@ public static class FailoverEndpoints
         return answer switch
         {
             null => ApiProblems.Unavailable("the failover coordinator did not answer (it may be moving to another node); check GET /api/v1/failover before repeating the request"),
-            { Status: 200 } => Results.Ok(new { }),
-            { Status: 202 } => Results.Json(new { epoch = answer.Epoch }, statusCode: 202),
+            { Status: 200 } => Results.Ok(new CommandDone()),
+            { Status: 202, Epoch: { } epoch } => Results.Json(new MoveStarted(epoch), statusCode: 202),
             _ => ApiProblems.WithReasons(answer.Status, string.Join("; ", answer.Reasons), answer.Reasons),
         };
     }
 
-    private sealed record PauseBody(string? Reason);
-    private sealed record FailoverBody(string? To, bool AcceptDataLoss, bool AcceptSplitBrainRisk);
-    private sealed record SwitchoverBody(string? To, bool Force);
-    private sealed record AdoptBody(string? ActiveRegion, long? Epoch);
+    private const int Unavailable = StatusCodes.Status503ServiceUnavailable;
 
-    private static async Task<IResult> AskAsync<T>(IRequiredActor<FailoverCoordinator> coordinator, object question, Func<T, object> view, CancellationToken ct) where T : class
+    /// <summary>
+    /// A command's declared answers: 200 (an empty object) when it took effect, the coordinator's refusals (400 bad
+    /// request, 409 conflict with the state, 503 not answering or not stored).
+    /// </summary>
+    private static RouteHandlerBuilder Command(this RouteHandlerBuilder endpoint, string summary) =>
+        endpoint.Answers<CommandDone>(summary, StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, Unavailable);
+
+    private static async Task<IResult> AskAsync<T, TView>(IRequiredActor<FailoverCoordinator> coordinator, object question, Func<T, TView> view, CancellationToken ct) where T : class
     {
         var answer = await (await coordinator.GetAsync(ct)).AskOrNullAsync<T>(question, CoordinatorTimeout, ct);
         return answer is null

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Mesh.Actors.Hosting;
 using Mesh.Actors.Probes;
+using Mesh.Contracts.Api;
 using Mesh.Contracts.Configuration;
 using Mesh.Contracts.Probes;
 
@@ -22,7 +23,7 @@ public static class TargetEndpoints
         {
             var states = await GatherAsync(system, options, options.Targets, ct);
             return Results.Ok(options.Targets.Select(t => TargetViews.Build(options, t, states)).ToList());
-        }).RequireReadAccess();
+        }).Answers<List<TargetView>>("Every target as every vantage region sees it").RequireReadAccess();
 
         app.MapGet("/api/v1/targets/{id}", async (string id, ActorSystem system, MeshOptions options, CancellationToken ct) =>
         {
@@ -32,7 +33,7 @@ public static class TargetEndpoints
             var related = options.Targets.Where(t => t == target || (target.Group is not null && t.Group == target.Group)).ToList();
             var states = await GatherAsync(system, options, related, ct);
             return Results.Ok(TargetViews.BuildDetail(options, target, states));
-        }).RequireReadAccess();
+        }).Answers<TargetDetailView>("One target from every vantage, with its probes' recent results", StatusCodes.Status404NotFound).RequireReadAccess();
     }
 
     private static async Task<IReadOnlyDictionary<(string Vantage, string Target), ProbeState?>> GatherAsync(
