@@ -27,6 +27,13 @@ public sealed class FailoverDrill : IAsyncDisposable
     /// <summary>The nodes' API token (a secret: for requests, never for output).</summary>
     internal string ApiToken { get; }
 
+    /// <summary>Every secret the drill handed out, by name: for tests that look for them where they must not be.</summary>
+    internal IReadOnlyList<(string Name, string Value)> Secrets =>
+    [
+        ("API token", ApiToken), ("PostgreSQL password", Stack.Postgres.Password), ("Redis password", Stack.Redis.Password),
+        ("DigitalOcean token", DigitalOcean.Endpoint.Token), ("DigitalOcean actions token", DigitalOcean.Endpoint.ActionsToken),
+    ];
+
     private bool _disposed;
 
     // The epoch when the mesh was last seen ready: a move the drill follows has a later one.

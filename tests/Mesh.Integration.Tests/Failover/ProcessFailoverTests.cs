@@ -90,7 +90,27 @@ public sealed class ProcessFailoverTests : IAsyncLifetime
         Assert.DoesNotContain(history, h => h.Epoch > entry.Epoch);
 
         await SwitchBackAsync(drill, entry.Epoch);
+        await AuditSecretsAsync(drill);
         _passed = true;
+    }
+
+    /// <summary>
+    /// After a failover and a switchover (fences with the DigitalOcean token, promotions with the database and Redis
+    /// passwords, probes failing against a dead server): no secret anywhere the mesh shows anything.
+    /// </summary>
+    private static async Task AuditSecretsAsync(FailoverDrill drill)
+    {
+        var exhibits = await SecretsAudit.CollectAsync(drill, CancellationToken.None);
+        // The audit read the real thing: logs with the probes' failures, the history with both moves' steps, the metrics.
+        Assert.All(drill.Mesh.Nodes, n => Assert.Contains(exhibits, e => e.Source == $"{n.Name} log" && e.Text.Length > 0));
+        Assert.Contains(exhibits, e => e.Source.EndsWith(" log", StringComparison.Ordinal) && e.Text.Contains("pg-nyc1", StringComparison.Ordinal));
+        Assert.Contains(exhibits, e => e.Source.EndsWith("GET /api/v1/failover/history", StringComparison.Ordinal)
+            && e.Text.Contains("promote-postgres:pg-ams3", StringComparison.Ordinal) && e.Text.Contains("promote-postgres:pg-nyc1", StringComparison.Ordinal));
+        Assert.Contains(exhibits, e => e.Source.EndsWith("GET /metrics", StringComparison.Ordinal) && e.Text.Contains("mesh_target_up{", StringComparison.Ordinal));
+        Assert.Contains(exhibits, e => e.Source.EndsWith(" status", StringComparison.Ordinal) && e.Text.StartsWith("exit 0", StringComparison.Ordinal));
+
+        Console.WriteLine($"secrets audit: {exhibits.Count} exhibits, {exhibits.Sum(e => e.Text.Length) / 1024} KiB, {drill.Secrets.Count} secrets");
+        Assert.Empty(SecretsAudit.Leaks(exhibits, drill.Secrets));
     }
 
     /// <summary>
