@@ -35,10 +35,10 @@ internal sealed class TestCertificateAuthority : IDisposable
     }
 
     /// <summary>A certificate for <paramref name="node"/>, with its private key.</summary>
-    public X509Certificate2 Issue(string node)
+    public X509Certificate2 Issue(string node, bool clientAuth = true)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = NodeCertificateRequest.For(node, key);
+        var request = NodeCertificateRequest.For(node, key, clientAuth);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_withKey, true, false));
         using var issued = request.Create(_withKey, NotBefore, NotAfter, RandomNumberGenerator.GetBytes(16));
         return issued.CopyWithPrivateKey(key);
