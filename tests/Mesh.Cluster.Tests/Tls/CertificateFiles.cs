@@ -34,6 +34,14 @@ internal sealed class CertificateFiles
         return path;
     }
 
+    /// <summary>Writes CA certificates as one PEM file, as Remote:Tls:CaCertificatePath takes them, as <paramref name="name"/>.crt; returns its path.</summary>
+    public string WriteCas(string name, params X509Certificate2[] cas)
+    {
+        var path = Path.Combine(_directory, name + ".crt");
+        WriteOwnerOnly(path, System.Text.Encoding.ASCII.GetBytes(string.Concat(cas.Select(ca => ca.ExportCertificatePem() + "\n"))));
+        return path;
+    }
+
     private static void WriteOwnerOnly(string path, byte[] content)
     {
         using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly });
