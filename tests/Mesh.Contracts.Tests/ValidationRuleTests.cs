@@ -144,6 +144,7 @@ public sealed class ValidationRuleTests
         { "Mesh:Remote:Tls:Enabled=true|Mesh:Node:SeedNodes:0=akka.ssl.tcp://health-mesh@10.10.0.5:4053|-Mesh:Node:SeedNodes:1|-Mesh:Node:SeedNodes:2", "Mesh:Remote:Tls:CertificatePath", "required" },
         { "Mesh:Remote:Tls:Enabled=true|Mesh:Remote:Tls:CertificatePath=/nope.pfx|Mesh:Node:SeedNodes:0=akka.ssl.tcp://health-mesh@10.10.0.5:4053|-Mesh:Node:SeedNodes:1|-Mesh:Node:SeedNodes:2", "Mesh:Remote:Tls:CertificatePath", "does not exist" },
         { "Mesh:Remote:Tls:Enabled=true|Mesh:Remote:Tls:CertificatePath=/etc/hm/node.pfx|Mesh:Remote:Tls:CertificatePassword=env:NOPE|Mesh:Node:SeedNodes:0=akka.ssl.tcp://health-mesh@10.10.0.5:4053|-Mesh:Node:SeedNodes:1|-Mesh:Node:SeedNodes:2", "Mesh:Remote:Tls:CertificatePassword", "NOPE is not set" },
+        { "Mesh:Remote:Tls:Enabled=true|Mesh:Remote:Tls:CertificatePath=/etc/hm/node.pfx|Mesh:Node:SeedNodes:0=akka.ssl.tcp://health-mesh@10.10.0.5:4053|-Mesh:Node:SeedNodes:1|-Mesh:Node:SeedNodes:2|Mesh:Remote:Tls:CaCertificatePath=/nope.crt", "Mesh:Remote:Tls:CaCertificatePath", "does not exist" },
     };
 
     [Theory]
@@ -167,6 +168,7 @@ public sealed class ValidationRuleTests
         { "Mesh:Targets:1:Critical=false", "Mesh:Targets", "site region 'ams3' has no critical target" },
         { "-Mesh:Api:Token", "Mesh:Api:Token", "mutating API call" },
         { "Mesh:Cluster:ExpectedNodes=1", "Mesh:Cluster:ExpectedNodes", "minority of the seeds" },
+        { "Mesh:Remote:Tls:Enabled=true|Mesh:Remote:Tls:CertificatePath=/etc/hm/node.pfx|Mesh:Node:SeedNodes:0=akka.ssl.tcp://health-mesh@10.10.0.5:4053|-Mesh:Node:SeedNodes:1|-Mesh:Node:SeedNodes:2", "Mesh:Remote:Tls:CaCertificatePath", "any CA this machine trusts" },
     };
 
     [Theory]
@@ -194,6 +196,7 @@ public sealed class ValidationRuleTests
     [InlineData("Mesh:Failover:Dns:Records:0:Type=CNAME|Mesh:Failover:Dns:Values:nyc1=lb-nyc1.example.com|Mesh:Failover:Dns:Values:ams3=lb-ams3.example.com")]
     [InlineData("Mesh:Targets:0:ConnectionString=Host=db;Username=mesh;Password=file:/etc/hm/cert.pass")]
     [InlineData("Mesh:Cluster:StableAfter=1.00:00:00")]
+    [InlineData("Mesh:Remote:Tls:Enabled=true|Mesh:Remote:Tls:CertificatePath=/etc/hm/node.pfx|Mesh:Node:SeedNodes:0=akka.ssl.tcp://health-mesh@10.10.0.5:4053|-Mesh:Node:SeedNodes:1|-Mesh:Node:SeedNodes:2|Mesh:Remote:Tls:CaCertificatePath=/etc/hm/ca.crt")]
     public void Acceptable_variations_are_valid(string changes)
     {
         var report = ValidConfig.LoadWith(Parse(changes)).Report;

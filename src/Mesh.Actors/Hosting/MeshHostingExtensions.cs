@@ -64,14 +64,21 @@ public static class MeshHostingExtensions
         if (tls.Enabled)
         {
             var password = tls.CertificatePassword is { Length: > 0 } p ? Secrets.Resolve(p, environment).Value : null;
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath!, password);
             remote.EnableSsl = true;
             remote.Ssl = new SslOptions
             {
-                X509Certificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath!, password),
+                X509Certificate = certificate,
                 SuppressValidation = false,
                 RequireMutualAuthentication = true,
                 ValidateCertificateHostname = false,
             };
+            if (tls.CaCertificatePath is { Length: > 0 } caPath)
+            {
+                var cas = MeshCaTrust.Load(caPath);
+                MeshCaTrust.RequireIssued(certificate, cas, caPath);
+                remote.Ssl.CustomValidator = MeshCaTrust.PeersIssuedBy(cas);
+            }
         }
         return remote;
     }

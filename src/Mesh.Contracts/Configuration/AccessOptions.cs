@@ -42,10 +42,15 @@ public sealed record TlsOptions
     public bool Enabled { get; init; }
     public string? CertificatePath { get; init; }
     public string? CertificatePassword { get; init; }
+    /// <summary>
+    /// The mesh's CA certificate(s), PEM (several during a CA rotation) or DER: a peer is admitted only with a certificate
+    /// that chains to one of them. Unset, any CA the machine trusts will do, the public ones included.
+    /// </summary>
+    public string? CaCertificatePath { get; init; }
 
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append($"Enabled = {Enabled}, CertificatePath = {CertificatePath}, CertificatePassword = {Secrets.Mask(CertificatePassword)}");
+        builder.Append($"Enabled = {Enabled}, CertificatePath = {CertificatePath}, CertificatePassword = {Secrets.Mask(CertificatePassword)}, CaCertificatePath = {CaCertificatePath}");
         return true;
     }
 }

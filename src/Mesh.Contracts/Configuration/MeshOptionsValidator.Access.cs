@@ -44,6 +44,9 @@ public static partial class MeshOptionsValidator
             if (string.IsNullOrWhiteSpace(remote.Tls.CertificatePath)) c.R.Error($"{p}:Tls:CertificatePath", "required while Tls:Enabled is true");
             else if (!c.Env.FileExists(remote.Tls.CertificatePath)) c.R.Error($"{p}:Tls:CertificatePath", $"file {remote.Tls.CertificatePath} does not exist");
             Secret(c, $"{p}:Tls:CertificatePassword", remote.Tls.CertificatePassword, required: false, "");
+            if (string.IsNullOrWhiteSpace(remote.Tls.CaCertificatePath))
+                c.R.Warn($"{p}:Tls:CaCertificatePath", "not set: a peer is admitted with a certificate from any CA this machine trusts, the public ones included (set it to the mesh's CA)");
+            else if (!c.Env.FileExists(remote.Tls.CaCertificatePath)) c.R.Error($"{p}:Tls:CaCertificatePath", $"file {remote.Tls.CaCertificatePath} does not exist");
             return;
         }
         if (remote.AllowInsecureRemoting) return;
