@@ -154,4 +154,34 @@ public sealed class CommandLineTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(run.ErrorLines, l => l.StartsWith($"Mesh:Node:DataDir: cannot create {blocker}/data", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Run_with_a_wrong_certificate_password_stops_in_one_line_naming_the_fields_and_not_the_password()
+    {
+        const string right = "right-pfx-password-7c1e", wrong = "wrong-pfx-password-93ad";
+        using (var key = System.Security.Cryptography.ECDsa.Create())
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=nyc1-a", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(1));
+            await File.WriteAllBytesAsync(Path.Combine(_dir, "node.pfx"), certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, right));
+        }
+        await File.WriteAllTextAsync(Path.Combine(_dir, "node.pfx.pass"), wrong);
+        var node = TestConfigs.SingleNode(_dir, mesh =>
+        {
+            var seeds = mesh["Node"]!["SeedNodes"]!.AsArray().Select(n => n!.GetValue<string>().Replace("akka.tcp://", "akka.ssl.tcp://", StringComparison.Ordinal));
+            mesh["Node"]!["SeedNodes"] = new JsonArray(seeds.Select(a => (JsonNode)JsonValue.Create(a)).ToArray());
+            mesh["Remote"] = new JsonObject
+            {
+                ["Tls"] = new JsonObject { ["Enabled"] = true, ["CertificatePath"] = Path.Combine(_dir, "node.pfx"), ["CertificatePassword"] = "file:" + Path.Combine(_dir, "node.pfx.pass") },
+            };
+        });
+
+        var run = await CliRun.RunAsync("run", "--config", node.ConfigPath);
+
+        Assert.Equal(1, run.ExitCode);
+        var error = Assert.Single(run.ErrorLines, l => !l.StartsWith("warning: ", StringComparison.Ordinal));
+        Assert.StartsWith("health-mesh: node nyc1-a could not start: Remote:Tls:CertificatePath, Remote:Tls:CertificatePassword: cannot open", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(right, run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -28,8 +28,9 @@ internal static class MeshCaTrust
         }
         catch (CryptographicException e)
         {
-            // The node's start reports InvalidOperationException in one line (health-mesh run), not as a crash.
-            throw new InvalidOperationException($"Remote:Tls:CaCertificatePath: {path} is neither PEM certificates nor one DER certificate ({e.Message})", e);
+            // The node's start reports InvalidOperationException in one line (health-mesh run), not as a crash; no inner
+            // exception, or that line would be the inner one's message, without the field.
+            throw new InvalidOperationException($"Remote:Tls:CaCertificatePath: {path} is neither PEM certificates nor one DER certificate ({e.Message})");
         }
         return cas;
     }

@@ -64,7 +64,7 @@ public static class MeshHostingExtensions
         if (tls.Enabled)
         {
             var password = tls.CertificatePassword is { Length: > 0 } p ? Secrets.Resolve(p, environment).Value : null;
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(tls.CertificatePath!, password);
+            var certificate = LoadNodeCertificate(tls.CertificatePath!, password);
             remote.EnableSsl = true;
             remote.Ssl = new SslOptions
             {
@@ -81,6 +81,21 @@ public static class MeshHostingExtensions
             }
         }
         return remote;
+    }
+
+    /// <summary>The node's PKCS#12 file; a wrong password or a file of another kind stops the start with one line naming the fields.</summary>
+    private static X509Certificate2 LoadNodeCertificate(string path, string? password)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(path, password);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            // The library's words only (they never contain the password); no inner exception, so that the one line is this one.
+            throw new InvalidOperationException(
+                $"Remote:Tls:CertificatePath, Remote:Tls:CertificatePassword: cannot open {path} as PKCS#12 with the configured password ({e.Message})");
+        }
     }
 
     private static string ToThrottled(string seed) =>
