@@ -24,7 +24,8 @@
 #   RESULT target=mesh node=nyc1-a endpoint=/api/v1/cluster mode=max connections=32 offered=- rps=... p50_ms=...
 #          p99_ms=... non2xx=0 errors=0 eof_reads=0 valid=yes cpu_us_per_req=... load=... ratio=...
 #          (ratio, max mode only: rps / Patroni's best valid max rps)
-#   GOAL p99<5ms@5000/s endpoint=/api/v1/cluster ... PASS|FAIL
+#   GOAL p99<5ms@5000/s target=mesh endpoint=/api/v1/cluster achieved_rps=... p99_ms=... PASS|FAIL
+#   GOAL throughput>=5x-patroni target=mesh endpoint=/api/v1/cluster rps=... patroni_rps=... ratio=... PASS|FAIL
 # A run with non-2xx answers or socket errors is not a valid result: it is printed with valid=no.
 # Missing the goal is a result, not a failure.
 #
@@ -35,8 +36,8 @@
 #
 # Environment: BENCH_WARMUP (s, 5), BENCH_DURATION (s, 20), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
 # BENCH_RATE (5000), BENCH_PIN (1), BENCH_REMOTE (1), BENCH_TIMEOUT (wrk's request timeout, s, 10),
-# BENCH_READY_TIMEOUT (s, 120), BENCH_NODE_ENV (extra
-# NAME=VALUE words for the nodes' environment), BENCH_KEEP=1 (keep the temp dir with every log).
+# BENCH_READY_TIMEOUT (s, 120), BENCH_NODE_ENV (extra NAME=VALUE words for the nodes' environment),
+# BENCH_KEEP=1 (keep the temp dir with every log).
 # Exit codes: 0 ok (goal met or not), 1 failure: something did not start, a mesh run on the coordinator's node was
 # invalid, or no Patroni max run was valid; 2 bad input. An invalid run that no verdict uses (mesh-remote,
 # mesh-healthz, Patroni overloaded in rate mode, Patroni's max before the fallback) is flagged valid=no and warned
