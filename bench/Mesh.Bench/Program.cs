@@ -6,6 +6,8 @@ using Mesh.Bench;
 //   serve PORT                  the fast local HTTP server the probes hit
 //   mesh|bare N PORT WARM MEASURE  one measured run: ProbeActors, or a bare HttpClient loop (the floor)
 //   failover                    failover time on real parts, BENCH_REPEAT times (bench/failover.sh)
+//   mesh-config DIR             write the demo's three-node loopback configs into DIR (bench/api-throughput.sh);
+//                               prints one line per node: name region http-port config-path
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var mode = args.Length > 0 ? args[0] : "all";
 switch (mode)
@@ -15,6 +17,16 @@ switch (mode)
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         return await FailoverBench.RunAsync(stop.Token);
+    }
+    case "mesh-config":
+    {
+        // The same configs as the demo and the multi-process tests (LocalMeshConfig), no shop: the only targets are
+        // the site nodes' own /healthz, DigitalOcean is unreachable, fencing accepts an unreachable primary.
+        if (args.Length != 2) { Console.Error.WriteLine("usage: Mesh.Bench mesh-config DIR"); return 2; }
+        var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        foreach (var node in Mesh.Node.Demo.LocalMeshConfig.Write(args[1], Mesh.Node.Demo.LocalMeshTimings.Fast, token))
+            Console.WriteLine($"{node.Name} {node.Region} {node.HttpPort} {node.ConfigPath}");
+        return 0;
     }
     case "serve":
         await TargetServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));

@@ -11,12 +11,21 @@ namespace Mesh.Node;
 /// <summary>One mesh node: the actor system wired by AddHealthMesh, and the HTTP API on Node.HttpUrls.</summary>
 public static class NodeHost
 {
+    /// <summary>The level of ASP.NET Core's own per-request log lines: Warning unless the configuration says otherwise.</summary>
+    public const string RequestLogLevelKey = "Logging:LogLevel:Microsoft.AspNetCore";
+
     public static WebApplication Build(MeshOptions options, IConfiguration configuration, IConfigEnvironment environment,
         MeshHostingOverrides? overrides = null, NodeShutdown? shutdown = null)
     {
         shutdown ??= new NodeShutdown();
         MetricsExport.Configure();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // ASP.NET Core logs five Information lines per request (request starting/finished, endpoint executing/executed,
+        // result written): a third of a node's CPU per GET /api/v1/cluster (bench/api-throughput.md), and every node's
+        // /healthz probe adds them each second. Warning by default, as ASP.NET's own templates set it; added before the
+        // node's configuration so that Logging:LogLevel:Microsoft.AspNetCore there (or the environment variable
+        // MESH_Logging__LogLevel__Microsoft.AspNetCore=Information) still turns the request log back on.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [RequestLogLevelKey] = nameof(LogLevel.Warning) });
         builder.Configuration.AddConfiguration(configuration);
         // Under systemd (Type=notify) the unit is "started" once the host is, HTTP API and cluster join included, and
         // stopping is reported; elsewhere this does nothing.
