@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Hosting;
+using Mesh.Actors.Failover;
 using Mesh.Actors.Hosting;
 using Mesh.Actors.Probes;
 using Mesh.Contracts.Configuration;
@@ -40,6 +42,7 @@ public static class NodeHost
         builder.Services.AddProblemDetails();
         builder.Services.AddApiDocument();
         builder.Services.AddSingleton(new ApiAccess(options.Api, environment));
+        builder.Services.AddSingleton(services => CoordinatorReads.Of(services.GetRequiredService<IRequiredActor<FailoverCoordinator>>()));
         builder.Services.AddSingleton<MeshMetrics>();
         builder.Services.AddSingleton<FailoverMetrics>();
         builder.Services.AddHealthMesh(options, environment, overrides, (akka, services) =>

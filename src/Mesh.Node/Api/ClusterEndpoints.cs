@@ -15,10 +15,10 @@ public static class ClusterEndpoints
 
     public static void MapClusterEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/cluster", async (ActorSystem system, IRequiredActor<FailoverCoordinator> coordinator, CancellationToken ct) =>
+        app.MapGet("/api/v1/cluster", async (ActorSystem system, CoordinatorReads reads, CancellationToken ct) =>
         {
             var cluster = Cluster.Get(system);
-            var status = await (await coordinator.GetAsync(ct)).AskOrNullAsync<CoordinatorStatus>(GetCoordinatorStatus.Instance, CoordinatorTimeout, ct);
+            var status = await reads.ReadAsync<CoordinatorStatus>(GetCoordinatorStatus.Instance, CoordinatorTimeout, ct);
             return Results.Ok(ClusterViews.From(cluster.SelfMember, cluster.State, status));
         }).Answers<ClusterView>("This node, the members as it sees them, the leader and where the coordinator runs").RequireReadAccess();
     }
